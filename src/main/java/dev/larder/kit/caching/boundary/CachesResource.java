@@ -1,0 +1,38 @@
+package dev.larder.kit.caching.boundary;
+
+import dev.larder.kit.caching.control.CacheRegistry;
+import dev.larder.kit.caching.control.CacheStats;
+import dev.larder.kit.caching.control.NamedCache;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+
+/** Per-cache statistics of this instance, and invalidation of a whole cache for every instance. */
+@Path("caches")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class CachesResource {
+
+    @Inject
+    CacheRegistry registry;
+
+    @GET
+    public List<CacheStats> statistics() {
+        return registry.all().stream().map(NamedCache::stats).toList();
+    }
+
+    @DELETE
+    @Path("{name}")
+    public void invalidate(@PathParam("name") String name) {
+        registry.known(name)
+                .orElseThrow(() -> new NotFoundException("No cache named '" + name + "'"))
+                .invalidateAll();
+    }
+}

@@ -1,0 +1,29 @@
+package dev.larder.kit.caching.control;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of one cache on this instance, since start. */
+public class CacheStatistics {
+
+    final LongAdder hits = new LongAdder();
+    final LongAdder misses = new LongAdder();
+    final LongAdder loads = new LongAdder();
+    final LongAdder loadFailures = new LongAdder();
+    final LongAdder loadNanos = new LongAdder();
+    final LongAdder puts = new LongAdder();
+    final LongAdder removals = new LongAdder();
+
+    void loaded(long nanos) {
+        loads.increment();
+        loadNanos.add(nanos);
+    }
+
+    public CacheStats snapshot(String name) {
+        long loadCount = loads.sum();
+        double averageLoadMillis = loadCount == 0 ? 0 : loadNanos.sum() / 1e6 / loadCount;
+        long hitCount = hits.sum();
+        return new CacheStats(name, hitCount, misses.sum(), loadCount, loadFailures.sum(),
+                Math.round(averageLoadMillis * 1000) / 1000.0, puts.sum(), removals.sum(),
+                0, 0, hitCount, 0, 0, 0);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.larder.kit.json;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/** The two Jackson configurations of Larder: strict for what clients send, tolerant for what Redis holds. */
+public final class JsonMappers {
+
+    private static final ObjectMapper STRICT = base()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private static final ObjectMapper STORAGE = base()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private JsonMappers() {
+    }
+
+    /** For request bodies: unknown fields, fractions into integers, strings into numbers and nulls into primitives are refused. */
+    public static ObjectMapper strict() {
+        return STRICT;
+    }
+
+    /** For values in Redis: tolerates fields added by a newer version of the application. */
+    public static ObjectMapper storage() {
+        return STORAGE;
+    }
+
+    private static JsonMapper.Builder base() {
+        // Modules are registered explicitly: findAndRegisterModules() trips over Payara's JAXB module.
+        return JsonMapper.builder()
+                .addModule(instants())
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+    }
+
+    /** ISO-8601 instants, without pulling in the JSR-310 module for one type. */
+    private static SimpleModule instants() {
+        return new SimpleModule("larder-instants")
+                .addSerializer(Instant.class, new JsonSerializer<>() {
+                    @Override
+                    public void serialize(Instant value, JsonGenerator gen, SerializerProvider sp) throws IOException {
+                        gen.writeString(value.toString());
+                    }
+                })
+                .addDeserializer(Instant.class, new JsonDeserializer<>() {
+                    @Override
+                    public Instant deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+                        try {
+                            return Instant.parse(p.getValueAsString(""));
+                        } catch (DateTimeParseException e) {
+                            return (Instant) ctx.handleWeirdStringValue(Instant.class, p.getText(), "not an ISO-8601 instant");
+                        }
+                    }
+                });
+    }
+}

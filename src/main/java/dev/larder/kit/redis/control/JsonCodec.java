@@ -1,0 +1,110 @@
+package dev.larder.kit.redis.control;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.util.List;
+import org.redisson.client.codec.BaseCodec;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.client.protocol.Decoder;
+import org.redisson.client.protocol.Encoder;
+
+/**
+ * Redisson codec that stores values as {@code {"@type": "<class>", "value": <json>}} and map keys as
+ * plain UTF-8 strings, so that everything in Redis is readable and nothing read from Redis is ever
+ * handed to Java or Kryo deserialization. Only allow-listed classes are rebuilt: an entry ending in
+ * {@code .} allows a package and its subpackages, any other entry one class by its exact name.
+ * Anything else fails with {@link DisallowedTypeException}.
+ */
+public class JsonCodec extends BaseCodec {
+
+    static final String TYPE = "@type";
+    static final String VALUE = "value";
+
+    private final ObjectMapper mapper;
+    private final List<String> allowList;
+    private final ClassLoader classLoader;
+
+    private final Encoder encoder = this::encode;
+    private final Decoder<Object> decoder = (buf, state) -> decode(buf);
+
+    public JsonCodec(ObjectMapper mapper, List<String> allowList, ClassLoader classLoader) {
+        this.mapper = mapper;
+        this.allowList = List.copyOf(allowList);
+        this.classLoader = classLoader;
+    }
+
+    /** Redisson copies codecs per classloader through this constructor shape; keep the same settings. */
+    public JsonCodec(ClassLoader classLoader, JsonCodec template) {
+        this(template.mapper, template.allowList, classLoader);
+    }
+
+    @Override
+    public Decoder<Object> getValueDecoder() {
+        return decoder;
+    }
+
+    @Override
+    public Encoder getValueEncoder() {
+        return encoder;
+    }
+
+    @Override
+    public Decoder<Object> getMapKeyDecoder() {
+        return StringCodec.INSTANCE.getValueDecoder();
+    }
+
+    @Override
+    public Encoder getMapKeyEncoder() {
+        return StringCodec.INSTANCE.getValueEncoder();
+    }
+
+    @Override
+    public ClassLoader getClassLoader() {
+        return classLoader;
+    }
+
+    ByteBuf encode(Object value) throws IOException {
+        allowedClass(value.getClass().getName()); // never store what could not be read back
+        ObjectNode envelope = mapper.createObjectNode();
+        envelope.put(TYPE, value.getClass().getName());
+        envelope.set(VALUE, mapper.valueToTree(value));
+        return Unpooled.wrappedBuffer(mapper.writeValueAsBytes(envelope));
+    }
+
+    Object decode(ByteBuf buf) throws IOException {
+        JsonNode envelope = mapper.readTree((java.io.InputStream) new ByteBufInputStream(buf));
+        if (envelope == null || !envelope.path(TYPE).isTextual()) {
+            throw new DisallowedTypeException("value in Redis carries no " + TYPE);
+        }
+        return mapper.treeToValue(envelope.get(VALUE), allowedClass(envelope.get(TYPE).asText()));
+    }
+
+    Class<?> allowedClass(String name) throws JsonProcessingException {
+        if (!allowed(name)) {
+            throw new DisallowedTypeException("type not on the allow-list: " + name);
+        }
+        try {
+            return Class.forName(name, false, classLoader);
+        } catch (ClassNotFoundException e) {
+            throw new DisallowedTypeException("unknown type: " + name);
+        }
+    }
+
+    boolean allowed(String name) {
+        return allowList.stream()
+                .anyMatch(entry -> entry.endsWith(".") ? name.startsWith(entry) : name.equals(entry));
+    }
+
+    /** A value in Redis names a type that this application refuses to rebuild. */
+    public static class DisallowedTypeException extends JsonProcessingException {
+        DisallowedTypeException(String message) {
+            super(message);
+        }
+    }
+}

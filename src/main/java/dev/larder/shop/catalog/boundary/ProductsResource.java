@@ -1,0 +1,87 @@
+package dev.larder.shop.catalog.boundary;
+
+import dev.larder.shop.catalog.control.Catalog;
+import dev.larder.shop.catalog.entity.Product;
+import dev.larder.shop.catalog.entity.ProductDraft;
+import dev.larder.shop.catalog.entity.ProductPage;
+import dev.larder.shop.catalog.entity.StockChange;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+/** The product catalog. Ids outside 1..2^63-1 or not made of digits are unknown products (404). */
+@Path("products")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class ProductsResource {
+
+    static final String ID = "{id: [0-9]{1,19}}";
+    static final int MAX_PAGE = 1_000_000;
+
+    @Inject
+    Catalog catalog;
+
+    @GET
+    @Path(ID)
+    public Product find(@PathParam("id") String id) {
+        return catalog.find(ProductIds.parse(id));
+    }
+
+    @GET
+    public ProductPage page(@QueryParam("category") String category, @QueryParam("page") String page,
+                            @QueryParam("size") String size) {
+        return catalog.page(Categories.parse(category), number("page", page, 0, 0, MAX_PAGE),
+                number("size", size, 20, 1, 100));
+    }
+
+    @POST
+    public Response create(@Valid @NotNull ProductDraft draft, @Context UriInfo uri) {
+        Product created = catalog.create(draft);
+        return Response.created(uri.getAbsolutePathBuilder().path(String.valueOf(created.id())).build())
+                .entity(created).build();
+    }
+
+    @PUT
+    @Path(ID)
+    public Product replace(@PathParam("id") String id, @Valid @NotNull ProductDraft draft) {
+        return catalog.replace(ProductIds.parse(id), draft);
+    }
+
+    @DELETE
+    @Path(ID)
+    public void delete(@PathParam("id") String id) {
+        catalog.delete(ProductIds.parse(id));
+    }
+
+    @POST
+    @Path(ID + "/stock")
+    public Product adjustStock(@PathParam("id") String id, @Valid @NotNull StockChange change) {
+        return catalog.adjustStock(ProductIds.parse(id), change.delta());
+    }
+
+    static int number(String name, String value, int fallback, int min, int max) {
+        if (value == null || value.isEmpty()) {
+            return fallback;
+        }
+        if (!value.matches("[0-9]{1,9}") || Integer.parseInt(value) < min || Integer.parseInt(value) > max) {
+            throw new BadRequestException("Query parameter '" + name + "' must be a whole number from " + min + " to " + max);
+        }
+        return Integer.parseInt(value);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.larder.shop.platform.boundary;
+
+import jakarta.annotation.sql.DataSourceDefinition;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The shop's data source. Its settings are MicroProfile Config expressions, so that
+ * {@code LARDER_DB_URL}, {@code LARDER_DB_USER} and {@code LARDER_DB_PASSWORD} alone switch from
+ * the embedded H2 (Payara's own) to PostgreSQL; the data source class follows from the URL
+ * (see {@link dev.larder.shop.platform.control.DatabaseDriverSource}).
+ */
+@ApplicationScoped
+@DataSourceDefinition(
+        name = "java:app/jdbc/larder",
+        className = "${MPCONFIG=larder.db.class}",
+        url = "${MPCONFIG=larder.db.url}",
+        user = "${MPCONFIG=larder.db.user}",
+        password = "${MPCONFIG=larder.db.password}",
+        minPoolSize = 2,
+        maxPoolSize = 32)
+public class Database {
+}
