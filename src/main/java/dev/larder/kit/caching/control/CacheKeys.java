@@ -6,9 +6,9 @@ import java.util.stream.Collectors;
 
 /**
  * Turns the key parameters of a call into one readable Redis hash field: {@code 42},
- * {@code books|0|20}. Parts are separated by {@code |}; a {@code |} or {@code \} inside a part is
- * escaped with {@code \}, and a null part is written {@code \0}, so distinct argument lists never
- * share a key. Only values with a stable text form are accepted (strings, numbers, booleans,
+ * {@code books|0|20}. Parts are separated by {@code |}, collections are written {@code [a,b]}; the
+ * characters {@code \ | , [ ]} inside a value are escaped with {@code \}, a null is written
+ * {@code \0} and an empty string {@code \e}, so distinct argument lists never share a key. Only values with a stable text form are accepted (strings, numbers, booleans,
  * characters, enums, and collections or arrays of them): a key built from {@code Object.toString()}
  * of an arbitrary object would silently differ between instances.
  */
@@ -30,7 +30,7 @@ public final class CacheKeys {
             return escape(value.toString());
         }
         if (value instanceof Collection<?> c) {
-            return escape(c.stream().map(CacheKeys::part).collect(Collectors.joining(",", "[", "]")));
+            return c.stream().map(CacheKeys::part).collect(Collectors.joining(",", "[", "]"));
         }
         if (value instanceof Object[] array) {
             return part(Arrays.asList(array));
@@ -40,6 +40,16 @@ public final class CacheKeys {
     }
 
     private static String escape(String text) {
-        return text.replace("\\", "\\\\").replace("|", "\\|");
+        if (text.isEmpty()) {
+            return "\\e";
+        }
+        StringBuilder escaped = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            if (c == '\\' || c == '|' || c == ',' || c == '[' || c == ']') {
+                escaped.append('\\');
+            }
+            escaped.append(c);
+        }
+        return escaped.toString();
     }
 }

@@ -1,0 +1,59 @@
+package dev.larder.kit.caching.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.larder.kit.redis.control.RedisSettings;
+import dev.larder.testing.RedisServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+class NamespaceVersionTest {
+
+    static RedisServer redis;
+    static RedissonClient client;
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        redis = RedisServer.start();
+        client = Redisson.create(new RedisSettings(redis.address(), Optional.empty(), Optional.empty(), 2, 1,
+                Duration.ofSeconds(2), List.of("dev.larder.")).toConfig(NamespaceVersionTest.class.getClassLoader()));
+    }
+
+    @AfterAll
+    static void stopRedis() throws Exception {
+        client.shutdown();
+        redis.close();
+    }
+
+    @Test
+    void startsAtZeroAndEveryBumpGivesANewerVersion() {
+        NamespaceVersion version = new NamespaceVersion(client, "bumps", Duration.ofMinutes(5));
+        assertThat(version.current()).isEqualTo("0");
+
+        long first = Long.parseLong(version.bump());
+        long second = Long.parseLong(version.bump());
+
+        assertThat(second).isGreaterThan(first);
+        assertThat(version.current()).isEqualTo(String.valueOf(second));
+    }
+
+    @Test
+    void theVersionKeyExpiresAndAVersionIsNeverReused() throws Exception {
+        NamespaceVersion version = new NamespaceVersion(client, "expiring", Duration.ofMillis(300));
+        long before = Long.parseLong(version.bump());
+        assertThat(client.getBucket(NamespaceVersion.PREFIX + "expiring", StringCodec.INSTANCE).remainTimeToLive())
+                .isBetween(1L, 300L);
+
+        Thread.sleep(400);
+        assertThat(version.current()).isEqualTo("0");
+
+        assertThat(Long.parseLong(version.bump())).isGreaterThan(before);
+    }
+}
