@@ -2,6 +2,7 @@ package dev.larder.kit.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -29,7 +30,7 @@ public final class JsonMappers {
     private JsonMappers() {
     }
 
-    /** For request bodies: unknown fields, fractions into integers, strings into numbers and nulls into primitives are refused. */
+    /** For request bodies: unknown fields, fractions into integers, strings into numbers, nulls into primitives and duplicate fields are refused. */
     public static ObjectMapper strict() {
         return STRICT;
     }
@@ -47,7 +48,7 @@ public final class JsonMappers {
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
     }
 
     /** ISO-8601 instants, without pulling in the JSR-310 module for one type. */

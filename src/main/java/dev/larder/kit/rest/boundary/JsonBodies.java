@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.larder.kit.json.JsonMappers;
+import jakarta.annotation.Priority;
 import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.WebApplicationException;
@@ -29,6 +31,7 @@ import java.util.stream.Collectors;
  * for integers and out-of-range numbers are 400 with a detail that names the field.
  */
 @Provider
+@Priority(Priorities.ENTITY_CODER - 1000)
 @Consumes({MediaType.APPLICATION_JSON, "application/*+json"})
 @Produces({MediaType.APPLICATION_JSON, "application/*+json"})
 public class JsonBodies implements MessageBodyReader<Object>, MessageBodyWriter<Object> {

@@ -1,0 +1,292 @@
+package dev.larder.shop.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertAll;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.larder.testing.Api;
+import dev.larder.testing.PayaraInstance;
+import java.io.File;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * The catalog through the real WAR on Payara Micro (instance A, managed by Arquillian with Hazelcast
+ * running, so Payara's own JSR-107 interceptors would fire if Larder did not veto them) and a
+ * second instance B started as operators start it, both on one Redis and one PostgreSQL database
+ * that the build started for the tests.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class CatalogIT {
+
+    static final AtomicInteger SEQUENCE = new AtomicInteger();
+    static final Map<Long, String> SKUS = new ConcurrentHashMap<>();
+    static PayaraInstance second;
+
+    @ArquillianResource
+    URL base;
+
+    Api a;
+
+    @Deployment(testable = false)
+    static WebArchive larder() {
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("larder.it.war")));
+    }
+
+    @BeforeAll
+    static void startSecondInstance() throws Exception {
+        second = PayaraInstance.start(Map.of(), "--nohazelcast").awaitReady(Duration.ofMinutes(3));
+    }
+
+    @AfterAll
+    static void stopSecondInstance() throws Exception {
+        if (second != null) {
+            second.close();
+        }
+    }
+
+    @BeforeEach
+    void client() {
+        a = new Api(base.toString());
+    }
+
+    @Test
+    void runsTheLoaderOnceAndKeepsTheValueInRedis() throws Exception {
+        long id = create(a, "pantry");
+        double readsBefore = a.metric("larder_catalog_product_reads_total");
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(a.getJson("/api/products/" + id).path("id").asLong()).isEqualTo(id);
+        }
+
+        assertThat(a.metric("larder_catalog_product_reads_total") - readsBefore).isEqualTo(1);
+        assertThat(Redis.cached("products", String.valueOf(id))).contains("\"@type\":\"dev.larder.shop.catalog.entity.Product\"");
+    }
+
+    @Test
+    void noSecondCacheSitsBehindRedis() throws Exception {
+        long id = create(a, "pantry");
+        a.getJson("/api/products/" + id);
+        Database.update("update product set name = 'Changed behind the cache' where id = ?", id);
+        Redis.evict("products", String.valueOf(id));
+        double readsBefore = a.metric("larder_catalog_product_reads_total");
+
+        JsonNode product = a.getJson("/api/products/" + id);
+
+        assertThat(product.path("name").asText()).isEqualTo("Changed behind the cache");
+        assertThat(a.metric("larder_catalog_product_reads_total") - readsBefore).isEqualTo(1);
+    }
+
+    @Test
+    void anUpdateIsWrittenThroughAndTheNextReadIsAHit() {
+        long id = create(a, "dairy");
+        a.getJson("/api/products/" + id);
+        long hitsBefore = a.cacheStat("products", "hits");
+        double readsBefore = a.metric("larder_catalog_product_reads_total");
+
+        HttpResponse<String> put = a.json("PUT", "/api/products/" + id, draft(sku(id), "Renamed", 999, "dairy"));
+
+        assertThat(put.statusCode()).isEqualTo(200);
+        assertThat(a.getJson("/api/products/" + id).path("name").asText()).isEqualTo("Renamed");
+        assertThat(a.cacheStat("products", "hits")).isEqualTo(hitsBefore + 1);
+        assertThat(a.metric("larder_catalog_product_reads_total")).isEqualTo(readsBefore);
+    }
+
+    @Test
+    void aDeleteRemovesTheEntry() throws Exception {
+        long id = create(a, "bakery");
+        a.getJson("/api/products/" + id);
+        assertThat(Redis.cached("products", String.valueOf(id))).isNotNull();
+
+        assertThat(a.send("DELETE", "/api/products/" + id, null, null).statusCode()).isEqualTo(204);
+
+        assertThat(Redis.cached("products", String.valueOf(id))).isNull();
+        assertThat(a.get("/api/products/" + id).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void everyProductChangeInvalidatesThePages() throws Exception {
+        String category = "pages-" + SEQUENCE.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        long first = create(a, category);
+        String page = "/api/products?category=" + category;
+        assertThat(a.getJson(page).path("total").asLong()).isEqualTo(1);
+        double pageReads = a.metric("larder_catalog_page_reads_total");
+        a.getJson(page);
+        assertThat(a.metric("larder_catalog_page_reads_total")).as("second read is cached").isEqualTo(pageReads);
+        String versionBefore = Redis.string("larder:ns:product-pages");
+
+        long second = create(a, category);
+        assertThat(a.getJson(page).path("items").get(0).path("id").asLong()).as("newest first after a create").isEqualTo(second);
+        assertThat(Redis.string("larder:ns:product-pages")).isNotEqualTo(versionBefore);
+
+        a.json("POST", "/api/products/" + first + "/stock", "{\"delta\":-3}");
+        assertThat(stockOnPage(page, first)).as("after a stock change").isEqualTo(7);
+
+        a.json("PUT", "/api/products/" + first, draft(sku(first), "Renamed on page", 100, category));
+        assertThat(a.getJson(page).path("items").get(1).path("name").asText()).as("after a replace").isEqualTo("Renamed on page");
+
+        a.send("DELETE", "/api/products/" + second, null, null);
+        assertThat(a.getJson(page).path("total").asLong()).as("after a delete").isEqualTo(1);
+    }
+
+    @Test
+    void twoInstancesShareOneCache() {
+        Api b = second.api();
+        long id = create(a, "produce");
+        a.getJson("/api/products/" + id);
+        long bHitsBefore = b.cacheStat("products", "hits");
+        double bReadsBefore = b.metric("larder_catalog_product_reads_total");
+
+        assertThat(b.getJson("/api/products/" + id).path("id").asLong()).isEqualTo(id);
+        assertThat(b.cacheStat("products", "hits")).as("B hits what A loaded").isEqualTo(bHitsBefore + 1);
+
+        a.json("PUT", "/api/products/" + id, draft(sku(id), "Written through A", 321, "produce"));
+        assertThat(b.getJson("/api/products/" + id).path("name").asText()).isEqualTo("Written through A");
+        assertThat(b.cacheStat("products", "hits")).as("and hits A's write").isEqualTo(bHitsBefore + 2);
+        assertThat(b.metric("larder_catalog_product_reads_total")).as("B never read the database").isEqualTo(bReadsBefore);
+
+        b.json("PUT", "/api/products/" + id, draft(sku(id), "Written through B", 322, "produce"));
+        assertThat(a.getJson("/api/products/" + id).path("name").asText()).isEqualTo("Written through B");
+
+        String category = "shared-" + UUID.randomUUID().toString().substring(0, 8);
+        create(a, category);
+        assertThat(b.getJson("/api/products?category=" + category).path("total").asLong()).isEqualTo(1);
+        create(b, category);
+        assertThat(a.getJson("/api/products?category=" + category).path("total").asLong())
+                .as("a page cached before B's create is invalid on A").isEqualTo(2);
+    }
+
+    @Test
+    void cachesCanBeListedAndInvalidatedAsAWhole() throws Exception {
+        long id = create(a, "drinks");
+        a.getJson("/api/products/" + id);
+        assertThat(a.getJson("/api/caches").findValuesAsText("name")).contains("products", "product-pages");
+
+        assertThat(a.send("DELETE", "/api/caches/products", null, null).statusCode()).isEqualTo(204);
+
+        assertThat(Redis.cached("products", String.valueOf(id))).isNull();
+        assertThat(a.send("DELETE", "/api/caches/no-such-cache", null, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void readinessFollowsRedisAndReadsFallBackToTheDatabase() throws Exception {
+        long id = create(a, "pantry");
+        try {
+            Redis.stop();
+            HttpResponse<String> ready = a.get("/health/ready");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("\"redis\"").contains("DOWN");
+            assertThat(a.get("/api/products/" + id).statusCode()).as("served from the database").isEqualTo(200);
+        } finally {
+            Redis.start();
+        }
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (a.get("/health/ready").statusCode() != 200 && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+        }
+        assertThat(a.get("/health/ready").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void everyBadInputAnswers4xxProblemJsonAndChangesNothing() throws Exception {
+        long id = create(a, "pantry");
+        long other = create(a, "pantry");
+        String before = a.get("/api/products/" + id).body();
+        long rowsBefore = Database.count();
+
+        List<Executable> checks = new ArrayList<>();
+        for (BadInputs.Case bad : BadInputs.cases(id, sku(other))) {
+            checks.add(() -> {
+                HttpResponse<String> answer = a.send(bad.method(), bad.path(), bad.contentType(), bad.body());
+                assertThat(answer.statusCode()).as(bad.toString() + " -> " + answer.body()).isEqualTo(bad.status());
+                assertThat(answer.headers().firstValue("Content-Type")).as(bad.toString()).hasValue("application/problem+json");
+                JsonNode problem = Api.parse(answer.body());
+                assertThat(problem.path("status").asInt()).as(bad.toString()).isEqualTo(bad.status());
+                assertThat(problem.path("detail").asText()).as(bad.toString()).isNotBlank();
+            });
+        }
+        assertThat(checks).hasSizeGreaterThanOrEqualTo(40);
+        assertAll(checks);
+
+        assertThat(a.get("/api/products/" + id).body()).isEqualTo(before);
+        assertThat(Database.count()).isEqualTo(rowsBefore);
+    }
+
+    private int stockOnPage(String page, long id) {
+        for (JsonNode item : a.getJson(page).path("items")) {
+            if (item.path("id").asLong() == id) {
+                return item.path("stock").asInt();
+            }
+        }
+        throw new AssertionError("product " + id + " not on " + page);
+    }
+
+    /** Creates a product (a create does not populate the cache) and returns its id. */
+    static long create(Api api, String category) {
+        String sku = "it-" + SEQUENCE.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> created = api.json("POST", "/api/products", draft(sku, "Product " + sku, 250, category));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        long id = Api.parse(created.body()).path("id").asLong();
+        assertThat(created.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/api/products/" + id));
+        SKUS.put(id, sku);
+        return id;
+    }
+
+    static String sku(long id) {
+        return SKUS.get(id);
+    }
+
+    static String draft(String sku, String name, long priceCents, String category) {
+        return """
+                {"sku":"%s","name":"%s","description":"From the tests","priceCents":%d,"stock":10,"category":"%s"}"""
+                .formatted(sku, name, priceCents, category);
+    }
+
+    /** Direct access to the test database, to change or count rows behind the application's back. */
+    static final class Database {
+
+        static Connection connect() throws Exception {
+            return DriverManager.getConnection(System.getProperty("larder.it.db-url"), "postgres", "postgres");
+        }
+
+        static void update(String sql, long id) throws Exception {
+            try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
+                s.setLong(1, id);
+                assertThat(s.executeUpdate()).isEqualTo(1);
+            }
+        }
+
+        static long count() throws Exception {
+            try (Connection c = connect(); PreparedStatement s = c.prepareStatement("select count(*) from product");
+                 ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+}

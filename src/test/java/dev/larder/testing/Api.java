@@ -1,0 +1,94 @@
+package dev.larder.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A black-box client of one Larder instance. */
+public final class Api {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    private final String base;
+    private final String root;
+
+    /**
+     * @param base where the application is deployed, e.g. {@code http://127.0.0.1:8080/} or
+     *             {@code http://127.0.0.1:8080/larder/}: {@code /api} paths go there, while
+     *             {@code /health} and {@code /metrics} always go to the server's root
+     */
+    public Api(String base) {
+        this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        URI uri = URI.create(base);
+        this.root = uri.getScheme() + "://" + uri.getAuthority();
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send("GET", path, null, null);
+    }
+
+    public HttpResponse<String> send(String method, String path, String contentType, String body) {
+        String target = (path.startsWith("/health") || path.startsWith("/metrics") ? root : base) + path;
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(20));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpResponse<String> json(String method, String path, String body) {
+        return send(method, path, "application/json", body);
+    }
+
+    public JsonNode getJson(String path) {
+        HttpResponse<String> response = get(path);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return parse(response.body());
+    }
+
+    /** One counter of this instance's cache statistics ({@code GET /api/caches}). */
+    public long cacheStat(String cache, String field) {
+        for (JsonNode entry : getJson("/api/caches")) {
+            if (entry.path("name").asText().equals(cache)) {
+                return entry.path(field).asLong();
+            }
+        }
+        throw new AssertionError("no cache " + cache + " in /api/caches");
+    }
+
+    /** A value from {@code /metrics} (Prometheus text), 0 if the series is not there yet. */
+    public double metric(String name) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+)$").matcher(get("/metrics").body());
+        return m.find() ? Double.parseDouble(m.group(2)) : 0;
+    }
+
+    public static JsonNode parse(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
