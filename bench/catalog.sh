@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Hot-key GET vs the cold-miss path vs the server's no-op ceiling, in one run.
+# Starts its own redis-server and one Payara Micro (H2, 10,000 seeded products) on free ports,
+# warms ids 1..1000, then runs wrk (2 threads, 32 connections) against each path. Bounded: every
+# wrk run has a fixed duration, and everything started here is stopped on exit.
+#   bench/catalog.sh [seconds per run, default 15]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_RUN=${1:-15}
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+[ -f target/larder.war ] || mvn -B -q package -DskipTests
+micro_jar=$(find "$HOME/.m2/repository/fish/payara/extras/payara-micro" -name 'payara-micro-6*.jar' | sort | tail -n 1)
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+redis_port=$(free_port)
+app_port=$(free_port)
+work=$(mktemp -d /tmp/larder-bench.XXXX)
+cleanup() {
+  [ -n "${app_pid:-}" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null || true
+  redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes --dir "$work" --logfile "$work/redis.log"
+# shellcheck disable=SC2046
+LARDER_REDIS_ADDRESS="redis://127.0.0.1:$redis_port" LARDER_SHOP_SEED_PRODUCTS=10000 \
+  java $(grep -v '^#' server-config/jvm.options) -jar "$micro_jar" --deploy target/larder.war \
+  $(grep -v '^#' server-config/payara-micro.args) --port "$app_port" --rootdir "$work/root" > "$work/server.log" 2>&1 &
+app_pid=$!
+base="http://127.0.0.1:$app_port"
+for _ in $(seq 1 240); do
+  curl -sf "$base/api/products/10000" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -sf "$base/api/products/10000" >/dev/null || { tail -40 "$work/server.log"; exit 1; }
+curl -sf -X DELETE "$base/api/caches/products" >/dev/null
+
+echo "# Larder catalog benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1)"
+echo "## warm-up: ids 1..1000 once, then JIT warm-up on every path"
+wrk -t1 -c1 -d3s -s bench/warm.lua "$base" >/dev/null
+wrk -t2 -c32 -d5s "$base/api/ping" >/dev/null
+wrk -t2 -c32 -d5s "$base/api/products/42" >/dev/null
+
+run() { # name, wrk args...
+  local name=$1; shift
+  echo "## $name"
+  wrk -t2 -c32 -d"${SECONDS_PER_RUN}s" --latency "$@" | grep -E "Requests/sec|^ +(50|99)%|requests in|Non-2xx"
+}
+run "no-op ceiling: GET /api/ping" "$base/api/ping"
+run "hot key: GET /api/products/42" "$base/api/products/42"
+misses_before=$(curl -s "$base/api/caches" | python3 -c 'import json,sys; print(next(c["misses"] for c in json.load(sys.stdin) if c["name"]=="products"))')
+run "cold path: GET /api/products/<never asked before>, 5 s" -d5s -s bench/cold.lua "$base" -- 2
+curl -s "$base/api/caches" | python3 -c "import json,sys; c=next(c for c in json.load(sys.stdin) if c['name']=='products'); print('cold-run misses (each a database load):', c['misses']-$misses_before, 'loads:', c['loads'], 'average load ms:', c['averageLoadMillis'])"
