@@ -4,6 +4,8 @@
 # warms ids 1..1000, then runs wrk (2 threads, 32 connections) against each path. Bounded: every
 # wrk run has a fixed duration, and everything started here is stopped on exit.
 #   bench/catalog.sh [seconds per run, default 15]
+#   BENCH_DB=postgres bench/catalog.sh   the same against a PostgreSQL database of its own
+#                                        (larder_bench_<port> on 127.0.0.1:5432, dropped on exit)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-15}
@@ -15,11 +17,19 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 redis_port=$(free_port)
 app_port=$(free_port)
 work=$(mktemp -d /tmp/larder-bench.XXXX)
+db_name="larder_bench_$app_port"
 cleanup() {
   [ -n "${app_pid:-}" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null || true
   redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+  if [ "${BENCH_DB:-h2}" = postgres ]; then
+    psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" || true
+  fi
 }
 trap cleanup EXIT
+if [ "${BENCH_DB:-h2}" = postgres ]; then
+  psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $db_name"
+  export LARDER_DB_URL="jdbc:postgresql://127.0.0.1:5432/$db_name" LARDER_DB_USER=postgres LARDER_DB_PASSWORD=postgres
+fi
 
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes --dir "$work" --logfile "$work/redis.log"
 # shellcheck disable=SC2046
@@ -35,7 +45,7 @@ done
 curl -sf "$base/api/products/10000" >/dev/null || { tail -40 "$work/server.log"; exit 1; }
 curl -sf -X DELETE "$base/api/caches/products" >/dev/null
 
-echo "# Larder catalog benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1)"
+echo "# Larder catalog benchmark (database: ${BENCH_DB:-h2}), $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1)"
 echo "## warm-up: ids 1..1000 once, then JIT warm-up on every path"
 wrk -t1 -c1 -d3s -s bench/warm.lua "$base" >/dev/null
 wrk -t2 -c32 -d5s "$base/api/ping" >/dev/null
