@@ -1,16 +1,18 @@
 package dev.larder.kit.caching.control;
 
+import dev.larder.kit.redis.control.Stamped;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.lang.reflect.Method;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The JSR-107 annotation semantics, written once and independent of CDI: the interceptors hand in
- * the method, its arguments and a way to run it. Cache-aside for {@code @CacheResult} (a miss runs
- * the method and stores a non-null result), write-through for {@code @CachePut}, and
- * {@code @CacheRemove}/{@code @CacheRemoveAll} before or after the method as the annotation says.
- * A method that throws caches nothing.
+ * the method, its arguments and a way to run it. {@code @CacheResult} is cache-aside with
+ * single-flight loads ({@link SingleFlight}) and probabilistic early refresh; {@code @CachePut} is
+ * write-through; {@code @CacheRemove}/{@code @CacheRemoveAll} act before or after the method as the
+ * annotation says. A method that throws caches nothing.
  */
 @ApplicationScoped
 public class CacheEngine {
@@ -18,81 +20,86 @@ public class CacheEngine {
     @Inject
     CacheRegistry registry;
 
+    @Inject
+    SingleFlight flights;
+
     public Object invoke(Method method, Object[] args, Callable<Object> proceed) throws Exception {
         CacheOperation operation = CacheOperations.of(method);
         NamedCache cache = registry.cache(operation.cacheName());
+        String field = operation.kind() == CacheOperation.Kind.REMOVE_ALL ? null
+                : cache.field(CacheKeys.of(operation.keyParts(args)));
         return switch (operation.kind()) {
-            case RESULT -> result(cache, operation, args, proceed);
-            case PUT -> put(cache, operation, args, proceed);
-            case REMOVE -> remove(cache, operation, args, proceed);
-            case REMOVE_ALL -> removeAll(cache, operation, proceed);
+            case RESULT -> result(cache, operation, field, proceed);
+            case PUT -> around(operation, proceed, () -> cache.write(field, cache.stamp(operation.value(args), 0)));
+            case REMOVE -> around(operation, proceed, () -> cache.remove(field));
+            case REMOVE_ALL -> around(operation, proceed, cache::invalidateAll);
         };
     }
 
-    private Object result(NamedCache cache, CacheOperation operation, Object[] args, Callable<Object> proceed)
-            throws Exception {
-        String field = cache.field(CacheKeys.of(operation.keyParts(args)));
-        if (!operation.skipGet()) {
-            Object cached = cache.get(field);
-            if (cached != null) {
-                cache.statistics.hits.increment();
-                return cached;
+    Object result(NamedCache cache, CacheOperation operation, String field, Callable<Object> proceed) throws Exception {
+        if (operation.skipGet()) {
+            long start = System.nanoTime();
+            Object loaded = Loads.run(cache, proceed);
+            if (loaded != null) {
+                cache.write(field, cache.stamp(loaded, System.nanoTime() - start));
             }
+            return loaded;
+        }
+        Stamped cached = cache.read(field);
+        if (cached == null) {
             cache.statistics.misses.increment();
+            return flights.load(cache, field, proceed);
         }
-        Object loaded = load(cache, proceed);
-        if (loaded != null) {
-            cache.put(field, loaded);
+        if (dueForEarlyRefresh(cached, cache.settings().beta())) {
+            return refreshEarly(cache, field, cached, proceed);
         }
-        return loaded;
+        return cached.value();
     }
 
-    private Object load(NamedCache cache, Callable<Object> proceed) throws Exception {
+    /**
+     * XFetch (Vattani, Chierichetti, Lowenstein, VLDB 2015): refresh when
+     * {@code now − Δ·β·ln(rand) ≥ expiry}, so the chance grows as expiry nears and with the load
+     * time Δ, and a hot key is reloaded by one caller before it expires.
+     */
+    static boolean dueForEarlyRefresh(Stamped cached, double beta) {
+        if (beta <= 0 || cached.expiresAt() == Long.MAX_VALUE) {
+            return false;
+        }
+        double random = 1.0 - ThreadLocalRandom.current().nextDouble(); // (0, 1]
+        return System.currentTimeMillis() - cached.loadMillis() * beta * Math.log(random) >= cached.expiresAt();
+    }
+
+    /** One caller (the lease holder) reloads; everyone else, and this caller if the lease is taken, gets the current value. */
+    private Object refreshEarly(NamedCache cache, String field, Stamped cached, Callable<Object> proceed) throws Exception {
+        String token = cache.tryLease(field);
+        if (token == null || NamedCache.NO_REDIS.equals(token)) {
+            return cached.value();
+        }
+        cache.statistics.earlyRefreshes.increment();
         long start = System.nanoTime();
+        Object fresh;
         try {
-            Object loaded = proceed.call();
-            cache.statistics.loaded(System.nanoTime() - start);
-            return loaded;
+            fresh = Loads.run(cache, proceed);
         } catch (Exception | Error e) {
-            cache.statistics.loadFailures.increment();
+            cache.release(field, token);
             throw e;
         }
-    }
-
-    private Object put(NamedCache cache, CacheOperation operation, Object[] args, Callable<Object> proceed)
-            throws Exception {
-        String field = cache.field(CacheKeys.of(operation.keyParts(args)));
-        Object value = operation.value(args);
-        if (!operation.afterInvocation()) {
-            cache.put(field, value);
-        }
-        Object result = proceed.call();
-        if (operation.afterInvocation()) {
-            cache.put(field, value);
-        }
-        return result;
-    }
-
-    private Object remove(NamedCache cache, CacheOperation operation, Object[] args, Callable<Object> proceed)
-            throws Exception {
-        String field = cache.field(CacheKeys.of(operation.keyParts(args)));
-        if (!operation.afterInvocation()) {
+        if (fresh == null) {
+            cache.release(field, token);
             cache.remove(field);
+            return null;
         }
-        Object result = proceed.call();
-        if (operation.afterInvocation()) {
-            cache.remove(field);
-        }
-        return result;
+        cache.storeRefreshed(field, cached, cache.stamp(fresh, System.nanoTime() - start), token);
+        return fresh;
     }
 
-    private Object removeAll(NamedCache cache, CacheOperation operation, Callable<Object> proceed) throws Exception {
+    private static Object around(CacheOperation operation, Callable<Object> proceed, Runnable cacheAction) throws Exception {
         if (!operation.afterInvocation()) {
-            cache.invalidateAll();
+            cacheAction.run();
         }
         Object result = proceed.call();
         if (operation.afterInvocation()) {
-            cache.invalidateAll();
+            cacheAction.run();
         }
         return result;
     }

@@ -2,6 +2,7 @@ package dev.larder.kit.caching.control;
 
 import dev.larder.kit.redis.control.RedisOutage;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -23,10 +24,8 @@ import org.redisson.jcache.configuration.RedissonConfiguration;
 
 /**
  * The named caches of this application, each a Redisson JCache cache stored in Redis under
- * {@code larder:cache:<name>}. Settings per cache come from MicroProfile Config:
- * {@code larder.caching.<name>.ttl} (ISO-8601, default {@code larder.caching.default.ttl}),
- * {@code larder.caching.<name>.jitter} (share of the TTL, default 0.1) and
- * {@code larder.caching.<name>.versioned} (invalidate-all by namespace version instead of a clear).
+ * {@code larder:cache:<name>}, configured by {@link CacheSettings}, and the invalidation bus that
+ * keeps their near caches coherent across instances.
  */
 @ApplicationScoped
 public class CacheRegistry {
@@ -48,12 +47,21 @@ public class CacheRegistry {
 
     private final ConcurrentMap<String, NamedCache> caches = new ConcurrentHashMap<>();
     private CacheManager manager;
+    private InvalidationBus bus;
 
     @PostConstruct
     void open() {
         ClassLoader loader = CacheRegistry.class.getClassLoader();
         CachingProvider provider = Caching.getCachingProvider(PROVIDER, loader);
         manager = provider.getCacheManager(provider.getDefaultURI(), loader);
+        bus = new InvalidationBus(redisson, (cache, field) -> Optional.ofNullable(caches.get(cache))
+                .ifPresent(c -> c.invalidatedElsewhere(field)), this::clearNearCaches);
+        outage.whenDown(this::clearNearCaches);
+    }
+
+    @PreDestroy
+    void close() {
+        bus.close();
     }
 
     /** The cache of that name, created in Redis on first use. */
@@ -61,7 +69,7 @@ public class CacheRegistry {
         return caches.computeIfAbsent(name, this::create);
     }
 
-    /** A cache that the application declares (in an annotation or in configuration), if it is one. */
+    /** A cache that the application declares (in an annotation) or has used, if it is one. */
     public Optional<NamedCache> known(String name) {
         return names().contains(name) ? Optional.of(cache(name)) : Optional.empty();
     }
@@ -77,26 +85,28 @@ public class CacheRegistry {
         return names().stream().map(this::cache).toList();
     }
 
+    private void clearNearCaches() {
+        caches.values().forEach(NamedCache::clearNear);
+    }
+
     private NamedCache create(String name) {
-        Duration ttl = setting(name, "ttl", Duration.class).orElseGet(() -> defaultTtl());
-        double jitter = setting(name, "jitter", Double.class).orElse(0.1);
-        boolean versioned = setting(name, "versioned", Boolean.class).orElse(false);
+        CacheSettings settings = CacheSettings.of(name, key -> config.getOptionalValue(key, String.class));
+        return open(name, settings, manager, redisson, bus, outage);
+    }
+
+    /** Opens one cache; also how tests wire a cache without CDI. */
+    static NamedCache open(String name, CacheSettings settings, CacheManager manager, RedissonClient redisson,
+                           InvalidationBus bus, RedisOutage outage) {
+        JitteredExpiry expiry = new JitteredExpiry(settings.ttl(), settings.jitter());
         MutableConfiguration<String, Object> jcache = new MutableConfiguration<String, Object>()
-                .setExpiryPolicyFactory(FactoryBuilder.factoryOf(new JitteredExpiry(ttl, jitter)));
+                .setExpiryPolicyFactory(FactoryBuilder.factoryOf(expiry));
         String redisName = REDIS_PREFIX + name;
         Cache<String, Object> store = Optional.ofNullable(manager.<String, Object>getCache(redisName))
                 .orElseGet(() -> manager.createCache(redisName, RedissonConfiguration.fromInstance(redisson, jcache)));
-        Optional<NamespaceVersion> version = versioned
-                ? Optional.of(new NamespaceVersion(redisson, name, ttl.multipliedBy(4).plus(Duration.ofHours(1))))
+        Optional<NamespaceVersion> version = settings.versioned()
+                ? Optional.of(new NamespaceVersion(redisson, name, settings.ttl().multipliedBy(4).plus(Duration.ofHours(1))))
                 : Optional.empty();
-        return new NamedCache(name, store, version, outage);
-    }
-
-    private Duration defaultTtl() {
-        return config.getOptionalValue("larder.caching.default.ttl", Duration.class).orElse(Duration.ofMinutes(5));
-    }
-
-    private <T> Optional<T> setting(String cache, String property, Class<T> type) {
-        return config.getOptionalValue("larder.caching." + cache + "." + property, type);
+        return new NamedCache(name, settings, store, version, new Leases(redisson, name, settings.leaseTtl()),
+                expiry, bus, outage);
     }
 }

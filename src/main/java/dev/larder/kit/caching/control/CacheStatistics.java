@@ -5,13 +5,17 @@ import java.util.concurrent.atomic.LongAdder;
 /** Counters of one cache on this instance, since start. */
 public class CacheStatistics {
 
-    final LongAdder hits = new LongAdder();
     final LongAdder misses = new LongAdder();
     final LongAdder loads = new LongAdder();
     final LongAdder loadFailures = new LongAdder();
     final LongAdder loadNanos = new LongAdder();
     final LongAdder puts = new LongAdder();
     final LongAdder removals = new LongAdder();
+    final LongAdder nearHits = new LongAdder();
+    final LongAdder remoteHits = new LongAdder();
+    final LongAdder leaseWaits = new LongAdder();
+    final LongAdder earlyRefreshes = new LongAdder();
+    final LongAdder invalidationsReceived = new LongAdder();
 
     void loaded(long nanos) {
         loads.increment();
@@ -21,9 +25,10 @@ public class CacheStatistics {
     public CacheStats snapshot(String name) {
         long loadCount = loads.sum();
         double averageLoadMillis = loadCount == 0 ? 0 : loadNanos.sum() / 1e6 / loadCount;
-        long hitCount = hits.sum();
-        return new CacheStats(name, hitCount, misses.sum(), loadCount, loadFailures.sum(),
+        long near = nearHits.sum();
+        long remote = remoteHits.sum();
+        return new CacheStats(name, near + remote, misses.sum(), loadCount, loadFailures.sum(),
                 Math.round(averageLoadMillis * 1000) / 1000.0, puts.sum(), removals.sum(),
-                0, 0, hitCount, 0, 0, 0);
+                0, near, remote, leaseWaits.sum(), earlyRefreshes.sum(), invalidationsReceived.sum());
     }
 }

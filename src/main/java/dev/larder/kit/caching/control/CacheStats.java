@@ -1,9 +1,11 @@
 package dev.larder.kit.caching.control;
 
 /**
- * One cache's counters as {@code GET /api/caches} shows them. {@code hits} counts every hit
- * ({@code nearHits + remoteHits}); {@code loads} counts loader runs caused by misses. Fields of
- * tiers this version does not have (near cache, leases, early refresh, invalidation messages) are 0.
+ * One cache's counters on this instance, as {@code GET /api/caches} shows them. {@code hits} counts
+ * every hit ({@code nearHits + remoteHits}); {@code loads} counts loader runs (misses that loaded,
+ * and early refreshes); {@code leaseWaits} counts callers that waited for another's load;
+ * {@code earlyRefreshes} counts XFetch refreshes; {@code invalidationsReceived} counts messages
+ * from other instances. {@code evictions} happen inside Redis and are not counted (0).
  */
 public record CacheStats(String name, long hits, long misses, long loads, long loadFailures,
                          double averageLoadMillis, long puts, long removals, long evictions,

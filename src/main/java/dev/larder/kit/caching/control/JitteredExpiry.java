@@ -9,7 +9,9 @@ import javax.cache.expiry.ExpiryPolicy;
 /**
  * Every write lives for the cache's TTL plus or minus a random share of it, so that entries loaded
  * together (after a deploy, a flush or a namespace bump) do not all expire in the same second.
- * Reads leave the expiry unchanged.
+ * Reads leave the expiry unchanged. A caller that must know the expiry of its write (to stamp it
+ * beside the value for early refresh) picks it with {@link #nextMillis()} and pins it for that
+ * write with {@link #pinned}: JCache asks its expiry policy on the writing thread.
  */
 public class JitteredExpiry implements ExpiryPolicy, Serializable {
 
@@ -30,6 +32,18 @@ public class JitteredExpiry implements ExpiryPolicy, Serializable {
         this.jitter = jitter;
     }
 
+    private static final ThreadLocal<Long> PINNED = new ThreadLocal<>();
+
+    /** Runs one cache write whose expiry is {@code millis} instead of a fresh random pick. */
+    static <T> T pinned(long millis, java.util.function.Supplier<T> write) {
+        PINNED.set(millis);
+        try {
+            return write.get();
+        } finally {
+            PINNED.remove();
+        }
+    }
+
     long nextMillis() {
         long spread = (long) (ttlMillis * jitter);
         return spread == 0 ? ttlMillis : ttlMillis + ThreadLocalRandom.current().nextLong(-spread, spread + 1);
@@ -37,7 +51,8 @@ public class JitteredExpiry implements ExpiryPolicy, Serializable {
 
     @Override
     public Duration getExpiryForCreation() {
-        return new Duration(TimeUnit.MILLISECONDS, nextMillis());
+        Long pinned = PINNED.get();
+        return new Duration(TimeUnit.MILLISECONDS, pinned != null ? pinned : nextMillis());
     }
 
     @Override

@@ -25,6 +25,8 @@ public class JsonCodec extends BaseCodec {
 
     static final String TYPE = "@type";
     static final String VALUE = "value";
+    static final String LOAD = "@load";
+    static final String EXPIRES = "@expires";
 
     private final ObjectMapper mapper;
     private final List<String> allowList;
@@ -70,10 +72,15 @@ public class JsonCodec extends BaseCodec {
     }
 
     ByteBuf encode(Object value) throws IOException {
-        allowedClass(value.getClass().getName()); // never store what could not be read back
+        Object plain = value instanceof Stamped stamped ? stamped.value() : value;
+        allowedClass(plain.getClass().getName()); // never store what could not be read back
         ObjectNode envelope = mapper.createObjectNode();
-        envelope.put(TYPE, value.getClass().getName());
-        envelope.set(VALUE, mapper.valueToTree(value));
+        envelope.put(TYPE, plain.getClass().getName());
+        envelope.set(VALUE, mapper.valueToTree(plain));
+        if (value instanceof Stamped stamped) {
+            envelope.put(LOAD, stamped.loadMillis());
+            envelope.put(EXPIRES, stamped.expiresAt());
+        }
         return Unpooled.wrappedBuffer(mapper.writeValueAsBytes(envelope));
     }
 
@@ -82,7 +89,11 @@ public class JsonCodec extends BaseCodec {
         if (envelope == null || !envelope.path(TYPE).isTextual()) {
             throw new DisallowedTypeException("value in Redis carries no " + TYPE);
         }
-        return mapper.treeToValue(envelope.get(VALUE), allowedClass(envelope.get(TYPE).asText()));
+        Object value = mapper.treeToValue(envelope.get(VALUE), allowedClass(envelope.get(TYPE).asText()));
+        if (envelope.path(EXPIRES).canConvertToLong()) {
+            return new Stamped(value, envelope.path(LOAD).asLong(1), envelope.get(EXPIRES).asLong());
+        }
+        return value;
     }
 
     Class<?> allowedClass(String name) throws JsonProcessingException {

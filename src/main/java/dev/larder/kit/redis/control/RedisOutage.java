@@ -1,6 +1,8 @@
 package dev.larder.kit.redis.control;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
@@ -16,6 +18,7 @@ public class RedisOutage {
     private static final Logger LOG = Logger.getLogger(RedisOutage.class.getName());
 
     private final AtomicBoolean down = new AtomicBoolean();
+    private final List<Runnable> onDown = new CopyOnWriteArrayList<>();
     private final LongAdder failures = new LongAdder();
 
     public void failed(String action, RuntimeException cause) {
@@ -23,6 +26,7 @@ public class RedisOutage {
         if (down.compareAndSet(false, true)) {
             LOG.log(Level.WARNING, "Redis failed while trying to " + action
                     + "; serving without it until it answers again", cause);
+            onDown.forEach(Runnable::run);
         }
     }
 
@@ -30,6 +34,11 @@ public class RedisOutage {
         if (down.get() && down.compareAndSet(true, false)) {
             LOG.info("Redis answers again");
         }
+    }
+
+    /** Runs {@code action} each time Redis goes from answering to failing. */
+    public void whenDown(Runnable action) {
+        onDown.add(action);
     }
 
     public boolean isDown() {

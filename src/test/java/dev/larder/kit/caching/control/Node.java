@@ -1,0 +1,63 @@
+package dev.larder.kit.caching.control;
+
+import dev.larder.kit.redis.control.RedisOutage;
+import dev.larder.kit.redis.control.RedisSettings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+
+/**
+ * One simulated application instance, wired by hand as CDI would: its own Redisson client, JCache
+ * manager, invalidation bus, single-flight and engine, on a shared real Redis.
+ */
+final class Node implements AutoCloseable {
+
+    private static int instances;
+
+    final RedissonClient redisson;
+    final RedisOutage outage = new RedisOutage();
+    final CacheEngine engine = new CacheEngine();
+    final InvalidationBus bus;
+    private final CacheManager manager;
+    private final Map<String, NamedCache> caches = new ConcurrentHashMap<>();
+
+    Node(String redisAddress) {
+        redisson = Redisson.create(new RedisSettings(redisAddress, Optional.empty(), Optional.empty(), 8, 1,
+                Duration.ofSeconds(1), List.of("dev.larder.", "java.lang.String")).toConfig(Node.class.getClassLoader()));
+        manager = Caching.getCachingProvider(CacheRegistry.PROVIDER, Node.class.getClassLoader())
+                .getCacheManager(URI.create("urn:larder-test-node-" + (++instances)), Node.class.getClassLoader());
+        bus = new InvalidationBus(redisson, (cache, field) -> Optional.ofNullable(caches.get(cache))
+                .ifPresent(c -> c.invalidatedElsewhere(field)), () -> caches.values().forEach(NamedCache::clearNear));
+        outage.whenDown(() -> caches.values().forEach(NamedCache::clearNear));
+        engine.flights = new SingleFlight();
+    }
+
+    NamedCache cache(String name, CacheSettings settings) {
+        return caches.computeIfAbsent(name, n -> CacheRegistry.open(n, settings, manager, redisson, bus, outage));
+    }
+
+    /** A {@code @CacheResult} call of key {@code key} whose method body is {@code loader}. */
+    Object get(NamedCache cache, String key, Callable<Object> loader) throws Exception {
+        CacheOperation operation = new CacheOperation(CacheOperation.Kind.RESULT, cache.name(), new int[]{0}, -1, true, false);
+        return engine.result(cache, operation, cache.field(key), loader);
+    }
+
+    static CacheSettings settings(Duration ttl, double beta, Duration leaseTtl, Duration leaseWait, boolean near) {
+        return new CacheSettings(ttl, 0, false, beta, leaseTtl, leaseWait, near, 1000, ttl);
+    }
+
+    @Override
+    public void close() {
+        bus.close();
+        manager.close();
+        redisson.shutdown();
+    }
+}

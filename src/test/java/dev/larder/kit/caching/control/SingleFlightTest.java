@@ -1,0 +1,224 @@
+package dev.larder.kit.caching.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.larder.testing.RedisServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.redisson.client.codec.StringCodec;
+
+/** Stampede protection and fencing, with two simulated instances on one real redis-server. */
+class SingleFlightTest {
+
+    static RedisServer redis;
+    Node a;
+    Node b;
+    String cacheName;
+    ExecutorService pool = Executors.newFixedThreadPool(64);
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        redis = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stopRedis() throws Exception {
+        redis.close();
+    }
+
+    @BeforeEach
+    void nodes() {
+        a = new Node(redis.address());
+        b = new Node(redis.address());
+        cacheName = "sf-" + UUID.randomUUID();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        pool.shutdownNow();
+        pool.awaitTermination(10, TimeUnit.SECONDS);
+        a.close();
+        b.close();
+    }
+
+    @Test
+    void loadsAHotKeyOnceAcrossInstances() throws Exception {
+        CacheSettings settings = Node.settings(Duration.ofMinutes(1), 0, Duration.ofSeconds(5), Duration.ofSeconds(5), false);
+        NamedCache onA = a.cache(cacheName, settings);
+        NamedCache onB = b.cache(cacheName, settings);
+        AtomicInteger loads = new AtomicInteger();
+        Callable<Object> loader = () -> {
+            loads.incrementAndGet();
+            Thread.sleep(200);
+            return "value";
+        };
+
+        List<Object> results = concurrently(100, i -> i % 2 == 0 ? a.get(onA, "hot", loader) : b.get(onB, "hot", loader));
+
+        assertThat(loads).hasValue(1);
+        assertThat(results).hasSize(100).containsOnly("value");
+        assertThat(onA.stats().leaseWaits()).isPositive();
+        assertThat(onB.stats().leaseWaits()).isPositive();
+    }
+
+    @Test
+    void aFailingLoaderReleasesItsLeaseAndOneWaiterLoads() throws Exception {
+        CacheSettings settings = Node.settings(Duration.ofMinutes(1), 0, Duration.ofSeconds(30), Duration.ofSeconds(5), false);
+        NamedCache onA = a.cache(cacheName, settings);
+        NamedCache onB = b.cache(cacheName, settings);
+        AtomicInteger calls = new AtomicInteger();
+        Callable<Object> loader = () -> {
+            Thread.sleep(100);
+            if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("database hiccup");
+            }
+            return "value";
+        };
+
+        long start = System.nanoTime();
+        List<Object> results = concurrently(40, i -> {
+            try {
+                return i % 2 == 0 ? a.get(onA, "k", loader) : b.get(onB, "k", loader);
+            } catch (IllegalStateException e) {
+                return e.getMessage();
+            }
+        });
+
+        assertThat(calls).hasValue(2);
+        assertThat(results).filteredOn("database hiccup"::equals).hasSize(1);
+        assertThat(results).filteredOn("value"::equals).hasSize(39);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the 30 s lease did not hold anyone up").isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aDeadLoadersLeaseLapsesAndAWaiterTakesOver() throws Exception {
+        CacheSettings settings = Node.settings(Duration.ofMinutes(1), 0, Duration.ofMillis(400), Duration.ofSeconds(5), false);
+        NamedCache onB = b.cache(cacheName, settings);
+        a.redisson.getBucket(Leases.PREFIX + cacheName + ":k", StringCodec.INSTANCE)
+                .set("token-of-a-dead-instance", Duration.ofMillis(400));
+        AtomicInteger loads = new AtomicInteger();
+
+        long start = System.nanoTime();
+        Object value = b.get(onB, "k", () -> "loaded-" + loads.incrementAndGet());
+
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(value).isEqualTo("loaded-1");
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofSeconds(2));
+        assertThat(onB.readRemote("k").value()).as("the taker stored it").isEqualTo("loaded-1");
+    }
+
+    @Test
+    void nobodyWaitsPastTheBound() throws Exception {
+        CacheSettings settings = Node.settings(Duration.ofMinutes(1), 0, Duration.ofSeconds(10), Duration.ofMillis(500), false);
+        NamedCache onA = a.cache(cacheName, settings);
+        NamedCache onB = b.cache(cacheName, settings);
+        CountDownLatch slowStarted = new CountDownLatch(1);
+        Future<Object> slow = pool.submit(() -> a.get(onA, "k", () -> {
+            slowStarted.countDown();
+            Thread.sleep(3000);
+            return "slow";
+        }));
+        slowStarted.await();
+
+        long start = System.nanoTime();
+        Object value = b.get(onB, "k", () -> "own");
+
+        assertThat(value).isEqualTo("own");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(450), Duration.ofMillis(1500));
+        assertThat(slow.get(5, TimeUnit.SECONDS)).isEqualTo("slow");
+    }
+
+    @Test
+    void aSlowLoaderCannotOverwriteANewerWrite() throws Exception {
+        CacheSettings settings = Node.settings(Duration.ofMinutes(1), 0, Duration.ofSeconds(10), Duration.ofSeconds(5), false);
+        NamedCache onA = a.cache(cacheName, settings);
+        NamedCache onB = b.cache(cacheName, settings);
+        CountDownLatch loading = new CountDownLatch(1);
+        Future<Object> slow = pool.submit(() -> a.get(onA, "k", () -> {
+            loading.countDown();
+            Thread.sleep(500);
+            return "old";
+        }));
+        loading.await();
+
+        onB.write("k", onB.stamp("new", 0));
+        slow.get(5, TimeUnit.SECONDS);
+
+        assertThat(onA.readRemote("k").value()).isEqualTo("new");
+        onB.remove("k");
+        assertThat(onA.readRemote("k")).isNull();
+    }
+
+    @Test
+    void aHotKeyIsRefreshedBeforeItExpires() throws Exception {
+        CacheSettings settings = Node.settings(Duration.ofMillis(600), 30, Duration.ofSeconds(5), Duration.ofSeconds(5), false);
+        NamedCache onA = a.cache(cacheName, settings);
+        AtomicInteger version = new AtomicInteger();
+        Callable<Object> loader = () -> {
+            Thread.sleep(5);
+            return "v" + version.incrementAndGet();
+        };
+
+        long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+        while (System.nanoTime() < end) {
+            a.get(onA, "hot", loader);
+            Thread.sleep(3);
+        }
+
+        assertThat(onA.stats().misses()).as("only the first read missed over ~6 expiries").isEqualTo(1);
+        assertThat(onA.stats().earlyRefreshes()).isGreaterThanOrEqualTo(5);
+        assertThat(version.get()).isEqualTo(1 + (int) onA.stats().earlyRefreshes());
+    }
+
+    @Test
+    void withoutEarlyRefreshTheSameLoadMissesAtEveryExpiry() throws Exception {
+        CacheSettings settings = Node.settings(Duration.ofMillis(600), 0, Duration.ofSeconds(5), Duration.ofSeconds(5), false);
+        NamedCache onA = a.cache(cacheName, settings);
+
+        long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (System.nanoTime() < end) {
+            a.get(onA, "hot", () -> "v");
+            Thread.sleep(3);
+        }
+
+        assertThat(onA.stats().misses()).isGreaterThanOrEqualTo(3);
+        assertThat(onA.stats().earlyRefreshes()).isZero();
+    }
+
+    private List<Object> concurrently(int callers, Call call) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Object>> futures = new ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            int index = i;
+            futures.add(pool.submit(() -> {
+                start.await();
+                return call.run(index);
+            }));
+        }
+        start.countDown();
+        List<Object> results = new ArrayList<>();
+        for (Future<Object> f : futures) {
+            results.add(f.get(20, TimeUnit.SECONDS));
+        }
+        return results;
+    }
+
+    interface Call {
+        Object run(int index) throws Exception;
+    }
+}
