@@ -30,6 +30,29 @@ public final class PayaraInstance implements AutoCloseable {
         this.log = log;
     }
 
+    private static PayaraInstance shared;
+
+    /**
+     * Instance B of the integration tests, started once per test JVM and stopped when it exits, so
+     * that every IT class shares one boot. It runs without Hazelcast and with a 2 s TTL and a large
+     * XFetch β for {@code product-pages}, so that early refresh can be watched within seconds.
+     */
+    public static synchronized PayaraInstance shared() throws Exception {
+        if (shared == null) {
+            shared = start(Map.of("LARDER_CACHING_PRODUCT_PAGES_TTL", "PT2S", "LARDER_CACHING_PRODUCT_PAGES_XFETCH_BETA", "100"),
+                    "--nohazelcast").awaitReady(Duration.ofMinutes(3));
+            PayaraInstance started = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    started.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        return shared;
+    }
+
     public static PayaraInstance start(Map<String, String> env, String... extraOptions) throws IOException {
         int port = RedisServer.freePort();
         Path root = Files.createTempDirectory("larder-payara-" + port);

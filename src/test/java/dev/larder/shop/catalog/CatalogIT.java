@@ -27,7 +27,6 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,8 +43,6 @@ import org.junit.jupiter.api.function.Executable;
 @RunAsClient
 class CatalogIT {
 
-    static final AtomicInteger SEQUENCE = new AtomicInteger();
-    static final Map<Long, String> SKUS = new ConcurrentHashMap<>();
     static PayaraInstance second;
 
     @ArquillianResource
@@ -59,15 +56,8 @@ class CatalogIT {
     }
 
     @BeforeAll
-    static void startSecondInstance() throws Exception {
-        second = PayaraInstance.start(Map.of(), "--nohazelcast").awaitReady(Duration.ofMinutes(3));
-    }
-
-    @AfterAll
-    static void stopSecondInstance() throws Exception {
-        if (second != null) {
-            second.close();
-        }
+    static void secondInstance() throws Exception {
+        second = PayaraInstance.shared();
     }
 
     @BeforeEach
@@ -77,7 +67,7 @@ class CatalogIT {
 
     @Test
     void runsTheLoaderOnceAndKeepsTheValueInRedis() throws Exception {
-        long id = create(a, "pantry");
+        long id = Fixtures.create(a, "pantry");
         double readsBefore = a.metric("larder_catalog_product_reads_total");
 
         for (int i = 0; i < 5; i++) {
@@ -90,10 +80,10 @@ class CatalogIT {
 
     @Test
     void noSecondCacheSitsBehindRedis() throws Exception {
-        long id = create(a, "pantry");
+        long id = Fixtures.create(a, "pantry");
         a.getJson("/api/products/" + id);
-        Database.update("update product set name = 'Changed behind the cache' where id = ?", id);
-        Redis.evict("products", String.valueOf(id));
+        Fixtures.Database.update("update product set name = 'Changed behind the cache' where id = ?", id);
+        assertThat(a.send("DELETE", "/api/caches/products", null, null).statusCode()).isEqualTo(204);
         double readsBefore = a.metric("larder_catalog_product_reads_total");
 
         JsonNode product = a.getJson("/api/products/" + id);
@@ -104,12 +94,12 @@ class CatalogIT {
 
     @Test
     void anUpdateIsWrittenThroughAndTheNextReadIsAHit() {
-        long id = create(a, "dairy");
+        long id = Fixtures.create(a, "dairy");
         a.getJson("/api/products/" + id);
         long hitsBefore = a.cacheStat("products", "hits");
         double readsBefore = a.metric("larder_catalog_product_reads_total");
 
-        HttpResponse<String> put = a.json("PUT", "/api/products/" + id, draft(sku(id), "Renamed", 999, "dairy"));
+        HttpResponse<String> put = a.json("PUT", "/api/products/" + id, Fixtures.draft(Fixtures.sku(id), "Renamed", 999, "dairy"));
 
         assertThat(put.statusCode()).isEqualTo(200);
         assertThat(a.getJson("/api/products/" + id).path("name").asText()).isEqualTo("Renamed");
@@ -119,7 +109,7 @@ class CatalogIT {
 
     @Test
     void aDeleteRemovesTheEntry() throws Exception {
-        long id = create(a, "bakery");
+        long id = Fixtures.create(a, "bakery");
         a.getJson("/api/products/" + id);
         assertThat(Redis.cached("products", String.valueOf(id))).isNotNull();
 
@@ -131,8 +121,8 @@ class CatalogIT {
 
     @Test
     void everyProductChangeInvalidatesThePages() throws Exception {
-        String category = "pages-" + SEQUENCE.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        long first = create(a, category);
+        String category = "pages-" + UUID.randomUUID().toString().substring(0, 8);
+        long first = Fixtures.create(a, category);
         String page = "/api/products?category=" + category;
         assertThat(a.getJson(page).path("total").asLong()).isEqualTo(1);
         double pageReads = a.metric("larder_catalog_page_reads_total");
@@ -140,14 +130,14 @@ class CatalogIT {
         assertThat(a.metric("larder_catalog_page_reads_total")).as("second read is cached").isEqualTo(pageReads);
         String versionBefore = Redis.string("larder:ns:product-pages");
 
-        long second = create(a, category);
+        long second = Fixtures.create(a, category);
         assertThat(a.getJson(page).path("items").get(0).path("id").asLong()).as("newest first after a create").isEqualTo(second);
         assertThat(Redis.string("larder:ns:product-pages")).isNotEqualTo(versionBefore);
 
         a.json("POST", "/api/products/" + first + "/stock", "{\"delta\":-3}");
         assertThat(stockOnPage(page, first)).as("after a stock change").isEqualTo(7);
 
-        a.json("PUT", "/api/products/" + first, draft(sku(first), "Renamed on page", 100, category));
+        a.json("PUT", "/api/products/" + first, Fixtures.draft(Fixtures.sku(first), "Renamed on page", 100, category));
         assertThat(a.getJson(page).path("items").get(1).path("name").asText()).as("after a replace").isEqualTo("Renamed on page");
 
         a.send("DELETE", "/api/products/" + second, null, null);
@@ -155,9 +145,9 @@ class CatalogIT {
     }
 
     @Test
-    void twoInstancesShareOneCache() {
+    void twoInstancesShareOneCache() throws Exception {
         Api b = second.api();
-        long id = create(a, "produce");
+        long id = Fixtures.create(a, "produce");
         a.getJson("/api/products/" + id);
         long bHitsBefore = b.cacheStat("products", "hits");
         double bReadsBefore = b.metric("larder_catalog_product_reads_total");
@@ -165,25 +155,27 @@ class CatalogIT {
         assertThat(b.getJson("/api/products/" + id).path("id").asLong()).isEqualTo(id);
         assertThat(b.cacheStat("products", "hits")).as("B hits what A loaded").isEqualTo(bHitsBefore + 1);
 
-        a.json("PUT", "/api/products/" + id, draft(sku(id), "Written through A", 321, "produce"));
+        a.json("PUT", "/api/products/" + id, Fixtures.draft(Fixtures.sku(id), "Written through A", 321, "produce"));
+        Thread.sleep(CoherenceIT.PROPAGATION.toMillis()); // B's near cache hears of the write
         assertThat(b.getJson("/api/products/" + id).path("name").asText()).isEqualTo("Written through A");
         assertThat(b.cacheStat("products", "hits")).as("and hits A's write").isEqualTo(bHitsBefore + 2);
         assertThat(b.metric("larder_catalog_product_reads_total")).as("B never read the database").isEqualTo(bReadsBefore);
 
-        b.json("PUT", "/api/products/" + id, draft(sku(id), "Written through B", 322, "produce"));
+        b.json("PUT", "/api/products/" + id, Fixtures.draft(Fixtures.sku(id), "Written through B", 322, "produce"));
+        Thread.sleep(CoherenceIT.PROPAGATION.toMillis());
         assertThat(a.getJson("/api/products/" + id).path("name").asText()).isEqualTo("Written through B");
 
         String category = "shared-" + UUID.randomUUID().toString().substring(0, 8);
-        create(a, category);
+        Fixtures.create(a, category);
         assertThat(b.getJson("/api/products?category=" + category).path("total").asLong()).isEqualTo(1);
-        create(b, category);
+        Fixtures.create(b, category);
         assertThat(a.getJson("/api/products?category=" + category).path("total").asLong())
                 .as("a page cached before B's create is invalid on A").isEqualTo(2);
     }
 
     @Test
     void cachesCanBeListedAndInvalidatedAsAWhole() throws Exception {
-        long id = create(a, "drinks");
+        long id = Fixtures.create(a, "drinks");
         a.getJson("/api/products/" + id);
         assertThat(a.getJson("/api/caches").findValuesAsText("name")).contains("products", "product-pages");
 
@@ -195,7 +187,7 @@ class CatalogIT {
 
     @Test
     void readinessFollowsRedisAndReadsFallBackToTheDatabase() throws Exception {
-        long id = create(a, "pantry");
+        long id = Fixtures.create(a, "pantry");
         try {
             Redis.stop();
             HttpResponse<String> ready = a.get("/health/ready");
@@ -214,13 +206,13 @@ class CatalogIT {
 
     @Test
     void everyBadInputAnswers4xxProblemJsonAndChangesNothing() throws Exception {
-        long id = create(a, "pantry");
-        long other = create(a, "pantry");
+        long id = Fixtures.create(a, "pantry");
+        long other = Fixtures.create(a, "pantry");
         String before = a.get("/api/products/" + id).body();
-        long rowsBefore = Database.count();
+        long rowsBefore = Fixtures.Database.count();
 
         List<Executable> checks = new ArrayList<>();
-        for (BadInputs.Case bad : BadInputs.cases(id, sku(other))) {
+        for (BadInputs.Case bad : BadInputs.cases(id, Fixtures.sku(other))) {
             checks.add(() -> {
                 HttpResponse<String> answer = a.send(bad.method(), bad.path(), bad.contentType(), bad.body());
                 assertThat(answer.statusCode()).as(bad.toString() + " -> " + answer.body()).isEqualTo(bad.status());
@@ -234,7 +226,7 @@ class CatalogIT {
         assertAll(checks);
 
         assertThat(a.get("/api/products/" + id).body()).isEqualTo(before);
-        assertThat(Database.count()).isEqualTo(rowsBefore);
+        assertThat(Fixtures.Database.count()).isEqualTo(rowsBefore);
     }
 
     private int stockOnPage(String page, long id) {
@@ -244,49 +236,5 @@ class CatalogIT {
             }
         }
         throw new AssertionError("product " + id + " not on " + page);
-    }
-
-    /** Creates a product (a create does not populate the cache) and returns its id. */
-    static long create(Api api, String category) {
-        String sku = "it-" + SEQUENCE.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        HttpResponse<String> created = api.json("POST", "/api/products", draft(sku, "Product " + sku, 250, category));
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        long id = Api.parse(created.body()).path("id").asLong();
-        assertThat(created.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/api/products/" + id));
-        SKUS.put(id, sku);
-        return id;
-    }
-
-    static String sku(long id) {
-        return SKUS.get(id);
-    }
-
-    static String draft(String sku, String name, long priceCents, String category) {
-        return """
-                {"sku":"%s","name":"%s","description":"From the tests","priceCents":%d,"stock":10,"category":"%s"}"""
-                .formatted(sku, name, priceCents, category);
-    }
-
-    /** Direct access to the test database, to change or count rows behind the application's back. */
-    static final class Database {
-
-        static Connection connect() throws Exception {
-            return DriverManager.getConnection(System.getProperty("larder.it.db-url"), "postgres", "postgres");
-        }
-
-        static void update(String sql, long id) throws Exception {
-            try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
-                s.setLong(1, id);
-                assertThat(s.executeUpdate()).isEqualTo(1);
-            }
-        }
-
-        static long count() throws Exception {
-            try (Connection c = connect(); PreparedStatement s = c.prepareStatement("select count(*) from product");
-                 ResultSet r = s.executeQuery()) {
-                r.next();
-                return r.getLong(1);
-            }
-        }
     }
 }

@@ -19,14 +19,19 @@ import org.eclipse.microprofile.metrics.Tag;
 @ApplicationScoped
 public class CacheMetrics {
 
-    private static final Map<String, ToDoubleFunction<CacheStats>> GAUGES = Map.of(
-            "larder.cache.hits", CacheStats::hits,
-            "larder.cache.misses", CacheStats::misses,
-            "larder.cache.loads", CacheStats::loads,
-            "larder.cache.load.failures", CacheStats::loadFailures,
-            "larder.cache.load.average.millis", CacheStats::averageLoadMillis,
-            "larder.cache.puts", CacheStats::puts,
-            "larder.cache.removals", CacheStats::removals);
+    private static final Map<String, ToDoubleFunction<CacheStats>> GAUGES = Map.ofEntries(
+            Map.entry("larder.cache.hits", CacheStats::hits),
+            Map.entry("larder.cache.misses", CacheStats::misses),
+            Map.entry("larder.cache.loads", CacheStats::loads),
+            Map.entry("larder.cache.load.failures", CacheStats::loadFailures),
+            Map.entry("larder.cache.load.average.millis", CacheStats::averageLoadMillis),
+            Map.entry("larder.cache.puts", CacheStats::puts),
+            Map.entry("larder.cache.removals", CacheStats::removals),
+            Map.entry("larder.cache.near.hits", CacheStats::nearHits),
+            Map.entry("larder.cache.remote.hits", CacheStats::remoteHits),
+            Map.entry("larder.cache.lease.waits", CacheStats::leaseWaits),
+            Map.entry("larder.cache.early.refreshes", CacheStats::earlyRefreshes),
+            Map.entry("larder.cache.invalidations.received", CacheStats::invalidationsReceived));
 
     @Inject
     CacheRegistry registry;

@@ -1,5 +1,6 @@
 package dev.larder.kit.caching.control;
 
+import dev.larder.kit.redis.control.RedisConnectionEvents;
 import dev.larder.kit.redis.control.RedisOutage;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -45,6 +46,9 @@ public class CacheRegistry {
     @Inject
     CachingExtension declared;
 
+    @Inject
+    RedisConnectionEvents connections;
+
     private final ConcurrentMap<String, NamedCache> caches = new ConcurrentHashMap<>();
     private CacheManager manager;
     private InvalidationBus bus;
@@ -56,7 +60,8 @@ public class CacheRegistry {
         manager = provider.getCacheManager(provider.getDefaultURI(), loader);
         bus = new InvalidationBus(redisson, (cache, field) -> Optional.ofNullable(caches.get(cache))
                 .ifPresent(c -> c.invalidatedElsewhere(field)), this::clearNearCaches);
-        outage.whenDown(this::clearNearCaches);
+        outage.whenDown(bus::connectionLost);
+        connections.whenDisconnected(bus::connectionLost);
     }
 
     @PreDestroy

@@ -8,25 +8,33 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
-import org.redisson.api.listener.StatusListener;
 import org.redisson.client.codec.StringCodec;
 
 /**
  * Cache invalidations between instances over the Redis channel {@code larder:invalidations}
  * (pub/sub, nothing stored). A message is {@code {"sender","seq","cache","field"}} (no field: the
  * whole cache). Each sender numbers its messages; a receiver that sees a gap in a sender's numbers
- * (lost messages, a reconnect, a failover) cannot know what it missed and clears every near cache,
- * and so does every (re)subscription: after a lost connection nothing heard before is trusted.
+ * (lost messages, a reconnect, a failover) cannot know what it missed and clears every near cache.
+ *
+ * <p>The bus is <em>live</em> only while it hears itself: every {@value #PROBE_MILLIS} ms it
+ * publishes a probe, and if its own probe has not come back for three intervals, or a Redis
+ * connection drops, it clears every near cache and stops them from serving. It turns live again
+ * (clearing once more) when its own probe is heard again, so nothing kept from before a lost
+ * subscription is ever served.
  */
 class InvalidationBus implements AutoCloseable {
 
     static final String CHANNEL = "larder:invalidations";
+    static final long PROBE_MILLIS = 200;
     private static final Logger LOG = Logger.getLogger(InvalidationBus.class.getName());
 
     private final ObjectMapper json = JsonMappers.storage();
@@ -37,41 +45,61 @@ class InvalidationBus implements AutoCloseable {
     private final BiConsumer<String, String> apply;
     private final Runnable clearAll;
     private final int messageListener;
-    private final int statusListener;
+    private final ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "larder-invalidation-probe");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile boolean live;
+    private volatile long ownProbeHeardAt = System.nanoTime();
 
     /**
      * @param apply    (cache, field or null for all) for every message from another instance
-     * @param clearAll on a gap or a (re)subscription
+     * @param clearAll whenever what near caches hold can no longer be trusted
      */
     InvalidationBus(RedissonClient redisson, BiConsumer<String, String> apply, Runnable clearAll) {
         this.topic = redisson.getTopic(CHANNEL, StringCodec.INSTANCE);
         this.apply = apply;
         this.clearAll = clearAll;
         this.messageListener = topic.addListener(String.class, (channel, message) -> receive(message));
-        this.statusListener = topic.addListener(new StatusListener() {
-            @Override
-            public void onSubscribe(String channel) {
-                lastSeen.clear();
-                clearAll.run();
-            }
+        prober.scheduleWithFixedDelay(this::probe, 0, PROBE_MILLIS, TimeUnit.MILLISECONDS);
+    }
 
-            @Override
-            public void onUnsubscribe(String channel) {
-                clearAll.run();
-            }
-        });
+    /** Whether near caches may serve: this instance hears the channel right now. */
+    boolean live() {
+        return live;
     }
 
     /** Tells every other instance; a failure propagates so the caller's outage handling sees it. */
     void publish(String cache, String field) {
-        ObjectNode message = json.createObjectNode()
-                .put("sender", sender)
-                .put("seq", sequence.incrementAndGet())
-                .put("cache", cache);
+        ObjectNode message = message().put("cache", cache);
         if (field != null) {
             message.put("field", field);
         }
         topic.publish(message.toString());
+    }
+
+    /** Something happened to the connection: trust nothing near until we hear ourselves again. */
+    void connectionLost() {
+        if (live) {
+            LOG.info("Lost the invalidation channel; near caches are cleared and bypassed until it is back");
+        }
+        live = false;
+        lastSeen.clear();
+        clearAll.run();
+    }
+
+    void probe() {
+        try {
+            if (live && System.nanoTime() - ownProbeHeardAt > TimeUnit.MILLISECONDS.toNanos(3 * PROBE_MILLIS)) {
+                connectionLost();
+            }
+            topic.publish(message().put("probe", true).toString());
+        } catch (RuntimeException e) {
+            if (live) {
+                connectionLost();
+            }
+        }
     }
 
     void receive(String text) {
@@ -85,6 +113,7 @@ class InvalidationBus implements AutoCloseable {
         }
         String from = message.path("sender").asText();
         if (from.equals(sender)) {
+            heardMyself(message);
             return;
         }
         long seq = message.path("seq").asLong();
@@ -94,12 +123,31 @@ class InvalidationBus implements AutoCloseable {
                     + "; clearing near caches");
             clearAll.run();
         }
+        if (message.path("probe").asBoolean(false)) {
+            return;
+        }
         JsonNode field = message.get("field");
         apply.accept(message.path("cache").asText(), field == null || field.isNull() ? null : field.asText());
     }
 
+    private void heardMyself(JsonNode message) {
+        if (!message.path("probe").asBoolean(false)) {
+            return;
+        }
+        ownProbeHeardAt = System.nanoTime();
+        if (!live) {
+            clearAll.run();
+            live = true;
+        }
+    }
+
+    private ObjectNode message() {
+        return json.createObjectNode().put("sender", sender).put("seq", sequence.incrementAndGet());
+    }
+
     @Override
     public void close() {
-        topic.removeListener(messageListener, statusListener);
+        prober.shutdownNow();
+        topic.removeListener(messageListener);
     }
 }

@@ -69,6 +69,7 @@ public class NamedCache {
         if (field == null) {
             return null;
         }
+        Optional<NearCache> near = usableNear();
         Stamped local = near.map(n -> n.get(field)).orElse(null);
         if (local != null) {
             statistics.nearHits.increment();
@@ -97,6 +98,11 @@ public class NamedCache {
 
     long nearEpoch() {
         return near.map(NearCache::epoch).orElse(0L);
+    }
+
+    /** The near cache, when there is one and the invalidation bus can vouch for it. */
+    private Optional<NearCache> usableNear() {
+        return bus.live() ? near : Optional.empty();
     }
 
     /** The value with its load time and the expiry its write will get (TTL ± jitter from now). */
@@ -131,7 +137,7 @@ public class NamedCache {
         release(field, token);
         if (stored) {
             statistics.puts.increment();
-            near.ifPresent(n -> n.putIfUnchanged(field, loaded, nearEpochAtStart));
+            usableNear().ifPresent(n -> n.putIfUnchanged(field, loaded, nearEpochAtStart));
         }
         return stored;
     }

@@ -51,12 +51,15 @@ public class RedisConnection {
      * {@code @Singleton}, not {@code @ApplicationScoped}: Redisson's JCache casts the client it is
      * given to its concrete class, which a CDI client proxy is not.
      */
+    @Inject
+    RedisConnectionEvents events;
+
     @Produces
     @Singleton
     RedissonClient client() {
         RedisSettings settings = new RedisSettings(address, configFile, password, poolSize, minimumIdle, timeout, allowedTypes);
         LOG.info(() -> "Redis: " + configFile.map(f -> "Redisson configuration " + f).orElse(address));
-        return Redisson.create(settings.toConfig(RedisConnection.class.getClassLoader()));
+        return Redisson.create(settings.toConfig(RedisConnection.class.getClassLoader(), events));
     }
 
     void shutdown(@Disposes RedissonClient client) {

@@ -25,9 +25,14 @@ public record RedisSettings(
         List<String> allowedTypes) {
 
     public Config toConfig(ClassLoader classLoader) {
+        return toConfig(classLoader, new RedisConnectionEvents());
+    }
+
+    public Config toConfig(ClassLoader classLoader, RedisConnectionEvents events) {
         Config config = configFile.map(RedisSettings::readYaml).orElseGet(this::singleServer);
         config.setCodec(new JsonCodec(JsonMappers.storage(), allowedTypes, classLoader));
         config.setLazyInitialization(true);
+        config.setConnectionListener(events);
         return config;
     }
 

@@ -1,7 +1,9 @@
 package dev.larder.shop.catalog.control;
 
 import dev.larder.shop.catalog.entity.Product;
+import dev.larder.kit.events.control.EventPublisher;
 import dev.larder.shop.catalog.entity.ProductDraft;
+import dev.larder.shop.catalog.entity.ProductEvent;
 import dev.larder.shop.catalog.entity.ProductPage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,6 +25,9 @@ public class Catalog {
     @Inject
     ProductPages pages;
 
+    @Inject
+    EventPublisher events;
+
     public Product find(long id) {
         Product product = cache.find(id);
         if (product == null) {
@@ -38,26 +43,29 @@ public class Catalog {
     public Product create(ProductDraft draft) {
         Product created = products.create(draft);
         pages.invalidate();
+        events.publish(ProductEvent.TYPE, new ProductEvent(created.id(), "created"));
         return created;
     }
 
     public Product replace(long id, ProductDraft draft) {
-        return changed(products.replace(id, draft));
+        return changed(products.replace(id, draft), "updated");
     }
 
     public Product adjustStock(long id, int delta) {
-        return changed(products.adjustStock(id, delta));
+        return changed(products.adjustStock(id, delta), "stock");
     }
 
     public void delete(long id) {
         products.delete(id);
         cache.remove(id);
         pages.invalidate();
+        events.publish(ProductEvent.TYPE, new ProductEvent(id, "deleted"));
     }
 
-    private Product changed(Product product) {
+    private Product changed(Product product, String change) {
         cache.put(product.id(), product);
         pages.invalidate();
+        events.publish(ProductEvent.TYPE, new ProductEvent(product.id(), change));
         return product;
     }
 }

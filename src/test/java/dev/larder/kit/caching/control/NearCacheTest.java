@@ -120,6 +120,21 @@ class NearCacheTest {
         assertThat(onB.stats().nearHits() - nearHitsBefore).as("near hits while Redis came back").isLessThanOrEqualTo(50);
     }
 
+    @Test
+    void aLostSubscriptionStopsTheNearCacheUntilTheInstanceHearsItselfAgain() throws Exception {
+        b.get(onB, "k", this::load);
+        b.bus.connectionLost();
+
+        assertThat(b.bus.live()).isFalse();
+        b.get(onB, "k", this::load);
+        assertThat(onB.stats().nearHits()).as("bypassed while not live").isZero();
+
+        b.awaitLive();
+        b.get(onB, "k", this::load);
+        b.get(onB, "k", this::load);
+        assertThat(onB.stats().nearHits()).isEqualTo(1);
+    }
+
     private Object load() {
         return "loaded-" + loads.incrementAndGet();
     }

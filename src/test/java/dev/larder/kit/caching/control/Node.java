@@ -1,5 +1,6 @@
 package dev.larder.kit.caching.control;
 
+import dev.larder.kit.redis.control.RedisConnectionEvents;
 import dev.larder.kit.redis.control.RedisOutage;
 import dev.larder.kit.redis.control.RedisSettings;
 import java.net.URI;
@@ -30,14 +31,28 @@ final class Node implements AutoCloseable {
     private final Map<String, NamedCache> caches = new ConcurrentHashMap<>();
 
     Node(String redisAddress) {
+        RedisConnectionEvents connections = new RedisConnectionEvents();
         redisson = Redisson.create(new RedisSettings(redisAddress, Optional.empty(), Optional.empty(), 8, 1,
-                Duration.ofSeconds(1), List.of("dev.larder.", "java.lang.String")).toConfig(Node.class.getClassLoader()));
+                Duration.ofSeconds(1), List.of("dev.larder.", "java.lang.String")).toConfig(Node.class.getClassLoader(), connections));
         manager = Caching.getCachingProvider(CacheRegistry.PROVIDER, Node.class.getClassLoader())
                 .getCacheManager(URI.create("urn:larder-test-node-" + (++instances)), Node.class.getClassLoader());
         bus = new InvalidationBus(redisson, (cache, field) -> Optional.ofNullable(caches.get(cache))
                 .ifPresent(c -> c.invalidatedElsewhere(field)), () -> caches.values().forEach(NamedCache::clearNear));
-        outage.whenDown(() -> caches.values().forEach(NamedCache::clearNear));
+        outage.whenDown(bus::connectionLost);
+        connections.whenDisconnected(bus::connectionLost);
         engine.flights = new SingleFlight();
+        awaitLive();
+    }
+
+    /** Near caches serve only once the instance hears its own invalidation channel. */
+    void awaitLive() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!bus.live()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the invalidation bus never heard itself");
+            }
+            Thread.onSpinWait();
+        }
     }
 
     NamedCache cache(String name, CacheSettings settings) {

@@ -1,0 +1,68 @@
+package dev.larder.shop.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.larder.testing.Api;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Products for the integration tests, created through the API, and direct access to their database. */
+final class Fixtures {
+
+    static final AtomicInteger SEQUENCE = new AtomicInteger();
+    static final Map<Long, String> SKUS = new ConcurrentHashMap<>();
+
+    private Fixtures() {
+    }
+
+    /** Creates a product (a create does not populate the cache) and returns its id. */
+    static long create(Api api, String category) {
+        String sku = "it-" + SEQUENCE.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> created = api.json("POST", "/api/products", draft(sku, "Product " + sku, 250, category));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        long id = Api.parse(created.body()).path("id").asLong();
+        assertThat(created.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/api/products/" + id));
+        SKUS.put(id, sku);
+        return id;
+    }
+
+    static String sku(long id) {
+        return SKUS.get(id);
+    }
+
+    static String draft(String sku, String name, long priceCents, String category) {
+        return """
+                {"sku":"%s","name":"%s","description":"From the tests","priceCents":%d,"stock":10,"category":"%s"}"""
+                .formatted(sku, name, priceCents, category);
+    }
+
+    /** Direct access to the test database, to change or count rows behind the application's back. */
+    static final class Database {
+
+        static Connection connect() throws Exception {
+            return DriverManager.getConnection(System.getProperty("larder.it.db-url"), "postgres", "postgres");
+        }
+
+        static void update(String sql, long id) throws Exception {
+            try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
+                s.setLong(1, id);
+                assertThat(s.executeUpdate()).isEqualTo(1);
+            }
+        }
+
+        static long count() throws Exception {
+            try (Connection c = connect(); PreparedStatement s = c.prepareStatement("select count(*) from product");
+                 ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+}
