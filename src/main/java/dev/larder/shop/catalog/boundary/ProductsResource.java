@@ -5,7 +5,7 @@ import dev.larder.shop.catalog.entity.Product;
 import dev.larder.shop.catalog.entity.ProductDraft;
 import dev.larder.shop.catalog.entity.ProductPage;
 import dev.larder.shop.catalog.entity.StockChange;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -24,9 +24,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-/** The product catalog. Ids outside 1..2^63-1 or not made of digits are unknown products (404). */
+/**
+ * The product catalog. Ids outside 1..2^63-1 or not made of digits are unknown products (404).
+ * Stateless, so one instance serves every request (no per-request bean on the hot path).
+ */
 @Path("products")
-@RequestScoped
+@ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class ProductsResource {
