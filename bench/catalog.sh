@@ -33,7 +33,7 @@ fi
 
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes --dir "$work" --logfile "$work/redis.log"
 # shellcheck disable=SC2046
-LARDER_REDIS_ADDRESS="redis://127.0.0.1:$redis_port" LARDER_SHOP_SEED_PRODUCTS=10000 \
+LARDER_RATELIMIT_ENABLED=false LARDER_REDIS_ADDRESS="redis://127.0.0.1:$redis_port" LARDER_SHOP_SEED_PRODUCTS=10000 \
   java $(grep -v '^#' server-config/jvm.options) -jar "$micro_jar" --deploy target/larder.war \
   $(grep -v '^#' server-config/payara-micro.args) --port "$app_port" --rootdir "$work/root" > "$work/server.log" 2>&1 &
 app_pid=$!

@@ -24,7 +24,7 @@ cleanup() {
 trap cleanup EXIT
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes --dir "$work" --logfile "$work/redis.log"
 psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $db"
-export LARDER_REDIS_ADDRESS="redis://127.0.0.1:$redis_port" LARDER_DB_URL="jdbc:postgresql://127.0.0.1:5432/$db" \
+export LARDER_RATELIMIT_ENABLED=false LARDER_REDIS_ADDRESS="redis://127.0.0.1:$redis_port" LARDER_DB_URL="jdbc:postgresql://127.0.0.1:5432/$db" \
   LARDER_DB_USER=postgres LARDER_DB_PASSWORD=postgres
 start() { # port, log, extra env...
   local port=$1 log=$2; shift 2

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,9 +31,11 @@ public final class Api {
      *             {@code /health} and {@code /metrics} always go to the server's root
      */
     public Api(String base) {
-        this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         URI uri = URI.create(base);
-        this.root = uri.getScheme() + "://" + uri.getAuthority();
+        // Always loopback: Arquillian reports the machine's interface address, the tests stay on 127.0.0.1.
+        this.root = uri.getScheme() + "://127.0.0.1:" + uri.getPort();
+        String path = uri.getPath().endsWith("/") ? uri.getPath().substring(0, uri.getPath().length() - 1) : uri.getPath();
+        this.base = root + path;
     }
 
     public HttpResponse<String> get(String path) {
@@ -40,11 +43,17 @@ public final class Api {
     }
 
     public HttpResponse<String> send(String method, String path, String contentType, String body) {
+        return request(method, path, contentType == null ? Map.of() : Map.of("Content-Type", contentType), body);
+    }
+
+    public HttpResponse<String> request(String method, String path, Map<String, String> headers) {
+        return request(method, path, headers, null);
+    }
+
+    public HttpResponse<String> request(String method, String path, Map<String, String> headers, String body) {
         String target = (path.startsWith("/health") || path.startsWith("/metrics") ? root : base) + path;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(20));
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
+        headers.forEach(request::header);
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());

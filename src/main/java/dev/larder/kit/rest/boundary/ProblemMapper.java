@@ -30,6 +30,10 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         if (error instanceof ConstraintViolationException invalid) {
             return validation(invalid);
         }
+        if (error instanceof ClientVisible visible) {
+            Response.Status status = Response.Status.fromStatusCode(visible.status());
+            return answer(new Problem(visible.status(), status == null ? "Error" : status.getReasonPhrase(), visible.getMessage()));
+        }
         LOG.log(Level.SEVERE, "Unexpected error", error);
         return answer(new Problem(500, "Internal Server Error", "The server failed; the cause is in its log."));
     }

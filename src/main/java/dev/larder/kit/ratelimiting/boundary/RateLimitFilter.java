@@ -1,0 +1,98 @@
+package dev.larder.kit.ratelimiting.boundary;
+
+import dev.larder.kit.ratelimiting.control.ClientKeys;
+import dev.larder.kit.ratelimiting.control.Policies;
+import dev.larder.kit.ratelimiting.control.Policy;
+import dev.larder.kit.ratelimiting.control.RateLimiter;
+import dev.larder.kit.ratelimiting.control.RateLimiter.Decision;
+import dev.larder.kit.redis.control.RedisOutage;
+import dev.larder.kit.rest.boundary.Problem;
+import dev.larder.kit.rest.boundary.Problems;
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.redisson.api.RedissonClient;
+
+/**
+ * Rate limiting for every request of the application (mapped in {@code web.xml}, before sessions):
+ * finds the policy of the route, asks {@link RateLimiter} in Redis, and answers 429 problem+json
+ * with {@code Retry-After} when the client is over it. Every limited answer carries the IETF
+ * {@code RateLimit-Policy} and {@code RateLimit} fields. With Redis unreachable it lets requests
+ * through ({@code larder.ratelimit.fail-open=true}, the default) or answers 503; each such request
+ * is counted in {@code larder_ratelimit_unavailable_total} and the outage is logged once.
+ */
+public class RateLimitFilter extends HttpFilter {
+
+    @Inject
+    RedissonClient redisson;
+
+    @Inject
+    RedisOutage outage;
+
+    @Inject
+    Config config;
+
+    @Inject
+    MetricRegistry metrics;
+
+    private boolean enabled;
+    private boolean failOpen;
+    private Policies policies;
+    private ClientKeys clients;
+    private RateLimiter limiter;
+    private final LongAdder unavailable = new LongAdder();
+
+    @Override
+    public void init() {
+        enabled = config.getOptionalValue("larder.ratelimit.enabled", Boolean.class).orElse(true);
+        failOpen = config.getOptionalValue("larder.ratelimit.fail-open", Boolean.class).orElse(true);
+        policies = Policies.of(key -> config.getOptionalValue(key, String.class));
+        clients = new ClientKeys(config.getOptionalValue("larder.ratelimit.trusted-proxies", String.class).orElse(""));
+        limiter = new RateLimiter(redisson);
+        metrics.gauge("larder.ratelimit.unavailable.total", unavailable, LongAdder::sum);
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        Optional<Policy> policy = enabled ? policies.forRequest(request.getMethod(), path) : Optional.empty();
+        if (policy.isEmpty()) {
+            chain.doFilter(request, response);
+            return;
+        }
+        String client = clients.of(request.getRemoteAddr(), request.getHeader("X-API-Key"), request.getHeader("X-Forwarded-For"));
+        Decision decision;
+        try {
+            decision = limiter.decide(policy.get(), client);
+            outage.answered();
+        } catch (RuntimeException e) {
+            unavailable.increment();
+            outage.failed("decide a rate limit", e);
+            if (failOpen) {
+                chain.doFilter(request, response);
+            } else {
+                Problems.write(response, new Problem(503, "Service Unavailable", "Rate limiting is unavailable; try again shortly"));
+            }
+            return;
+        }
+        response.setHeader("RateLimit-Policy", policy.get().header());
+        response.setHeader("RateLimit", decision.header());
+        if (decision.allowed()) {
+            chain.doFilter(request, response);
+            return;
+        }
+        response.setHeader("Retry-After", String.valueOf(decision.resetSeconds()));
+        Problems.write(response, new Problem(429, "Too Many Requests", "Over the '" + policy.get().name()
+                + "' limit of " + policy.get().limit() + " requests per " + policy.get().window().toSeconds()
+                + " s; retry after " + decision.resetSeconds() + " s"));
+    }
+}

@@ -1,0 +1,21 @@
+package dev.larder.kit.sessions.control;
+
+import dev.larder.kit.rest.boundary.ClientVisible;
+
+/** The session store (Redis) cannot be reached: 503 for requests that need a session. */
+public class SessionUnavailableException extends RuntimeException implements ClientVisible {
+
+    public SessionUnavailableException(RuntimeException cause) {
+        super("Sessions are unavailable right now; try again shortly", cause);
+    }
+
+    @Override
+    public int status() {
+        return 503;
+    }
+
+    @Override
+    public synchronized RuntimeException getCause() {
+        return (RuntimeException) super.getCause();
+    }
+}

@@ -1,0 +1,243 @@
+package dev.larder.shop.cart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.larder.testing.Api;
+import dev.larder.testing.PayaraInstance;
+import java.io.File;
+import java.io.IOException;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The session filter, the rate limiter and the cart on two instances (A by Arquillian, B the shared
+ * second instance) over one Redis. The limiter is watched through the "quota-test" policy that the
+ * build configures: 50 requests per 3 s on {@code /api/limited-probe}.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class SessionsAndLimitsIT {
+
+    static final String PROBE = "/api/limited-probe";
+    static PayaraInstance second;
+
+    @ArquillianResource
+    URL base;
+
+    Api a;
+    Api b;
+
+    @Deployment(testable = false)
+    static WebArchive larder() {
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("larder.it.war")));
+    }
+
+    @BeforeAll
+    static void secondInstance() throws Exception {
+        second = PayaraInstance.shared();
+    }
+
+    @BeforeEach
+    void clients() {
+        a = new Api(base.toString());
+        b = second.api();
+    }
+
+    @Test
+    void admitsExactlyTheQuotaAcrossInstancesThenRefusesWithHeadersAndAdmitsAgainNextWindow() throws Exception {
+        Map<String, String> client = Map.of("X-API-Key", "it-" + UUID.randomUUID());
+
+        List<HttpResponse<String>> answers = concurrently(200, i -> (i % 2 == 0 ? a : b).request("GET", PROBE, client));
+
+        List<HttpResponse<String>> refused = answers.stream().filter(r -> r.statusCode() == 429).toList();
+        assertThat(answers.size() - refused.size()).as("admitted").isEqualTo(50);
+        assertThat(refused).hasSize(150).allSatisfy(r -> {
+            assertThat(r.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isBetween(1L, 3L));
+            assertThat(r.headers().firstValue("RateLimit-Policy")).hasValue("\"quota-test\";q=50;w=3");
+            assertThat(r.headers().firstValue("RateLimit")).hasValueSatisfying(v -> assertThat(v).startsWith("\"quota-test\";r=0;t="));
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(Api.parse(r.body()).path("status").asInt()).isEqualTo(429);
+        });
+
+        Thread.sleep(3200);
+        assertThat(a.request("GET", PROBE, client).statusCode()).as("the next window admits again").isNotEqualTo(429);
+    }
+
+    @Test
+    void aSpoofedForwardedForFromAnUntrustedPeerIsIgnored() throws Exception {
+        Thread.sleep(3200); // a fresh window for this test's client, the loopback address
+        int admitted = 0;
+        for (int i = 0; i < 60; i++) {
+            HttpResponse<String> answer = a.request("GET", PROBE, Map.of("X-Forwarded-For", "198.51.100." + i));
+            admitted += answer.statusCode() == 429 ? 0 : 1;
+        }
+        assertThat(admitted).as("all 60 counted against the real peer").isEqualTo(50);
+    }
+
+    @Test
+    void everyLimitedAnswerCarriesTheDefaultPolicyHeaders() {
+        HttpResponse<String> answer = a.get("/api/ping");
+        assertThat(answer.headers().firstValue("RateLimit-Policy")).hasValue("\"default\";q=1000000;w=60");
+        assertThat(answer.headers().firstValue("RateLimit")).isPresent();
+        assertThat(a.get("/health/ready").headers().firstValue("RateLimit")).as("health is not limited").isEmpty();
+    }
+
+    @Test
+    void aCartBuiltThroughOneInstanceIsReadThroughTheOther() throws Exception {
+        long tea = product(a, 450);
+        long jam = product(a, 300);
+
+        HttpResponse<String> first = a.request("PUT", "/api/cart/items/" + tea, Map.of("Content-Type", "application/json"), "{\"quantity\":2}");
+        assertThat(first.statusCode()).isEqualTo(200);
+        String cookie = sessionCookie(first);
+        Map<String, String> session = Map.of("Cookie", cookie, "Content-Type", "application/json");
+        assertThat(b.request("PUT", "/api/cart/items/" + jam, session, "{\"quantity\":1}").statusCode()).isEqualTo(200);
+
+        JsonNode cart = Api.parse(b.request("GET", "/api/cart", session).body());
+        assertThat(cart.path("items")).hasSize(2);
+        assertThat(cart.path("totalCents").asLong()).isEqualTo(2 * 450 + 300);
+        JsonNode throughA = Api.parse(a.request("GET", "/api/cart", session).body());
+        assertThat(throughA.path("totalCents").asLong()).isEqualTo(1200);
+
+        assertThat(a.request("DELETE", "/api/cart/items/" + tea, session).statusCode()).isEqualTo(200);
+        assertThat(Api.parse(b.request("GET", "/api/cart", session).body()).path("totalCents").asLong()).isEqualTo(300);
+        assertThat(b.request("DELETE", "/api/cart", session).statusCode()).isEqualTo(204);
+        assertThat(Api.parse(a.request("GET", "/api/cart", session).body()).path("items")).isEmpty();
+    }
+
+    @Test
+    void theSessionCookieIsHttpOnlySameSiteAndLong() throws Exception {
+        long tea = product(a, 100);
+        HttpResponse<String> answer = a.request("PUT", "/api/cart/items/" + tea, Map.of("Content-Type", "application/json"), "{\"quantity\":1}");
+
+        String setCookie = answer.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("LARDER_SESSION=")).findFirst().orElseThrow();
+        assertThat(setCookie).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Lax").contains("Path=/");
+        String id = setCookie.substring("LARDER_SESSION=".length(), setCookie.indexOf(';'));
+        assertThat(id).matches("[A-Za-z0-9_-]{43}");
+        assertThat(redis("EXISTS", "larder:session:" + id)).isEqualTo("1");
+        long ttl = Long.parseLong(redis("TTL", "larder:session:" + id));
+        assertThat(ttl).isBetween(1700L, 1800L);
+    }
+
+    @Test
+    void aRequestThatNeverTouchesTheSessionWritesNothing() throws Exception {
+        long id = product(a, 100);
+        String before = redis("EVAL", "return #redis.call('KEYS', 'larder:session:*')", "0");
+
+        HttpResponse<String> answer = a.get("/api/products/" + id);
+        HttpResponse<String> cart = a.get("/api/cart");
+
+        assertThat(answer.headers().allValues("Set-Cookie")).isEmpty();
+        assertThat(cart.headers().allValues("Set-Cookie")).isEmpty();
+        assertThat(redis("EVAL", "return #redis.call('KEYS', 'larder:session:*')", "0")).isEqualTo(before);
+    }
+
+    @Test
+    void badCartInputAnswers4xxProblemJson() {
+        long id = product(a, 100);
+        Map<String, String> json = Map.of("Content-Type", "application/json");
+        assertThat(a.request("PUT", "/api/cart/items/999999999", json, "{\"quantity\":1}").statusCode()).isEqualTo(404);
+        assertThat(a.request("PUT", "/api/cart/items/" + id, json, "{\"quantity\":0}").statusCode()).isEqualTo(400);
+        assertThat(a.request("PUT", "/api/cart/items/" + id, json, "{\"quantity\":100000}").statusCode()).isEqualTo(400);
+        assertThat(a.request("PUT", "/api/cart/items/" + id, json, "{\"quantity\":1.5}").statusCode()).isEqualTo(400);
+        HttpResponse<String> abc = a.request("PUT", "/api/cart/items/abc", json, "{\"quantity\":1}");
+        assertThat(abc.statusCode()).isEqualTo(404);
+        assertThat(abc.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    }
+
+    @Test
+    void withRedisDownSessionsAnswer503AndTheLimiterFailsOpen() throws Exception {
+        long id = product(a, 100);
+        HttpResponse<String> first = a.request("PUT", "/api/cart/items/" + id, Map.of("Content-Type", "application/json"), "{\"quantity\":1}");
+        String cookie = sessionCookie(first);
+        try {
+            redisServer("redis-stop");
+            HttpResponse<String> cart = a.request("GET", "/api/cart", Map.of("Cookie", cookie));
+            assertThat(cart.statusCode()).isEqualTo(503);
+            assertThat(cart.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(a.get("/api/ping").statusCode()).as("fail-open").isEqualTo(200);
+            assertThat(a.metric("larder_ratelimit_unavailable_total")).isPositive();
+        } finally {
+            redisServer("redis-start");
+        }
+    }
+
+    private static long product(Api api, long priceCents) {
+        String sku = "cart-" + UUID.randomUUID().toString().substring(0, 12);
+        HttpResponse<String> created = api.request("POST", "/api/products", Map.of("Content-Type", "application/json"),
+                "{\"sku\":\"" + sku + "\",\"name\":\"Cart item\",\"priceCents\":" + priceCents + ",\"stock\":10,\"category\":\"pantry\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return Api.parse(created.body()).path("id").asLong();
+    }
+
+    private static String sessionCookie(HttpResponse<String> answer) {
+        String setCookie = answer.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("LARDER_SESSION=")).findFirst().orElseThrow();
+        return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+
+    private static String redis(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("redis-cli", "-p", System.getProperty("larder.it.redis-port"), "--raw"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        process.waitFor(20, TimeUnit.SECONDS);
+        return out;
+    }
+
+    private static void redisServer(String action) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder("bash", "src/test/sh/it-env.sh", action, System.getProperty("larder.it.redis-port"))
+                .redirectErrorStream(true).start();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private static <T> List<T> concurrently(int callers, Indexed<T> call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                int index = i;
+                Callable<T> task = () -> {
+                    start.await();
+                    return call.run(index);
+                };
+                futures.add(pool.submit(task));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                results.add(future.get(60, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    interface Indexed<T> {
+        T run(int index) throws Exception;
+    }
+}
