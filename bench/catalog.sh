@@ -9,18 +9,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-15}
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-[ -f target/larder.war ] || mvn -B -q package -DskipTests
-micro_jar=$(find "$HOME/.m2/repository/fish/payara/extras/payara-micro" -name 'payara-micro-6*.jar' | sort | tail -n 1)
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. bench/lib.sh
 redis_port=$(free_port)
 app_port=$(free_port)
-work=$(mktemp -d /tmp/larder-bench.XXXX)
 db_name="larder_bench_$app_port"
 cleanup() {
   [ -n "${app_pid:-}" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null || true
-  redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+  stop_redis "$redis_port"
   if [ "${BENCH_DB:-h2}" = postgres ]; then
     psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" || true
   fi
@@ -31,11 +26,9 @@ if [ "${BENCH_DB:-h2}" = postgres ]; then
   export LARDER_DB_URL="jdbc:postgresql://127.0.0.1:5432/$db_name" LARDER_DB_USER=postgres LARDER_DB_PASSWORD=postgres
 fi
 
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes --dir "$work" --logfile "$work/redis.log"
-# shellcheck disable=SC2046
-LARDER_RATELIMIT_ENABLED=false LARDER_REDIS_ADDRESS="redis://127.0.0.1:$redis_port" LARDER_SHOP_SEED_PRODUCTS=10000 \
-  java $(grep -v '^#' server-config/jvm.options) -jar "$micro_jar" --deploy target/larder.war \
-  $(grep -v '^#' server-config/payara-micro.args) --port "$app_port" --rootdir "$work/root" > "$work/server.log" 2>&1 &
+start_redis "$redis_port"
+export LARDER_RATELIMIT_ENABLED=false LARDER_REDIS_ADDRESS="redis://127.0.0.1:$redis_port" LARDER_SHOP_SEED_PRODUCTS=10000
+payara "$app_port" "$work/server.log"
 app_pid=$!
 base="http://127.0.0.1:$app_port"
 for _ in $(seq 1 240); do
@@ -45,7 +38,7 @@ done
 curl -sf "$base/api/products/10000" >/dev/null || { tail -40 "$work/server.log"; exit 1; }
 curl -sf -X DELETE "$base/api/caches/products" >/dev/null
 
-echo "# Larder catalog benchmark (database: ${BENCH_DB:-h2}), $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1)"
+echo "# Larder catalog benchmark (database: ${BENCH_DB:-h2}), $(machine), $(java -version 2>&1 | head -1)"
 echo "## warm-up: ids 1..1000 once, then JIT warm-up on every path"
 wrk -t1 -c1 -d3s -s bench/warm.lua "$base" >/dev/null
 wrk -t2 -c32 -d5s "$base/api/ping" >/dev/null

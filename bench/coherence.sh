@@ -7,31 +7,27 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-15}
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-[ -f target/larder.war ] || mvn -B -q package -DskipTests
-micro_jar=$(find "$HOME/.m2/repository/fish/payara/extras/payara-micro" -name 'payara-micro-6*.jar' | sort | tail -n 1)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. bench/lib.sh
 redis_port=$(free_port); port_a=$(free_port); port_b=$(free_port)
 db="larder_bench_$port_a"
-work=$(mktemp -d /tmp/larder-bench.XXXX)
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+  stop_redis "$redis_port"
   psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
 }
 trap cleanup EXIT
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes --dir "$work" --logfile "$work/redis.log"
+start_redis "$redis_port"
 psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $db"
 export LARDER_RATELIMIT_ENABLED=false LARDER_REDIS_ADDRESS="redis://127.0.0.1:$redis_port" LARDER_DB_URL="jdbc:postgresql://127.0.0.1:5432/$db" \
   LARDER_DB_USER=postgres LARDER_DB_PASSWORD=postgres
-start() { # port, log, extra env...
-  local port=$1 log=$2; shift 2
-  # shellcheck disable=SC2046
-  env "$@" java $(grep -v '^#' server-config/jvm.options) -jar "$micro_jar" --deploy target/larder.war \
-    $(grep -v '^#' server-config/payara-micro.args) --port "$port" --rootdir "$work/root-$port" > "$log" 2>&1 &
+start() { # port, log, NAME=value for this instance only...
+  local port=$1 log=$2 assignment; shift 2
+  for assignment in "$@"; do export "${assignment?}"; done
+  payara "$port" "$log"
   pids+=($!)
+  for assignment in "$@"; do unset "${assignment%%=*}"; done
 }
 await() { # base, log
   for _ in $(seq 1 240); do curl -sf "$1/api/products/1000" >/dev/null 2>&1 && return 0; sleep 0.5; done
@@ -43,7 +39,7 @@ await "$a" "$work/a.log"
 start "$port_b" "$work/b.log" LARDER_CACHING_PRODUCTS_NEAR_ENABLED=false
 await "$b" "$work/b.log"
 
-echo "# Larder coherence benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, PostgreSQL, two instances"
+echo "# Larder coherence benchmark, $(machine), PostgreSQL, two instances"
 for base in "$a" "$b"; do
   wrk -t2 -c32 -d5s "$base/api/ping" >/dev/null
   wrk -t2 -c32 -d5s "$base/api/products/42" >/dev/null

@@ -9,6 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import dev.larder.kit.redis.control.RedisSettings;
 
 /**
  * A real {@code redis-server} process of a test's own, on a free port, so that tests can stop,
@@ -37,6 +41,12 @@ public final class RedisServer implements AutoCloseable {
 
     public String address() {
         return "redis://127.0.0.1:" + port;
+    }
+
+    /** A Redisson client of this server, configured as the application configures its own. */
+    public RedissonClient client(String... allowedTypes) {
+        return Redisson.create(new RedisSettings(address(), Optional.empty(), Optional.empty(), 16, 1,
+                Duration.ofSeconds(2), List.of(allowedTypes)).toConfig(RedisServer.class.getClassLoader()));
     }
 
     public void stop() throws InterruptedException {

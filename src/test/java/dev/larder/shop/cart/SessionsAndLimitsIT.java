@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.larder.testing.Api;
+import dev.larder.testing.Concurrently;
 import dev.larder.testing.PayaraInstance;
 import java.io.File;
 import java.io.IOException;
@@ -14,11 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -69,7 +65,7 @@ class SessionsAndLimitsIT {
     void admitsExactlyTheQuotaAcrossInstancesThenRefusesWithHeadersAndAdmitsAgainNextWindow() throws Exception {
         Map<String, String> client = Map.of("X-API-Key", "it-" + UUID.randomUUID());
 
-        List<HttpResponse<String>> answers = concurrently(200, i -> (i % 2 == 0 ? a : b).request("GET", PROBE, client));
+        List<HttpResponse<String>> answers = Concurrently.run(200, i -> (i % 2 == 0 ? a : b).request("GET", PROBE, client));
 
         List<HttpResponse<String>> refused = answers.stream().filter(r -> r.statusCode() == 429).toList();
         assertThat(answers.size() - refused.size()).as("admitted").isEqualTo(50);
@@ -211,33 +207,5 @@ class SessionsAndLimitsIT {
         Process process = new ProcessBuilder("bash", "src/test/sh/it-env.sh", action, System.getProperty("larder.it.redis-port"))
                 .redirectErrorStream(true).start();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    }
-
-    private static <T> List<T> concurrently(int callers, Indexed<T> call) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(callers);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < callers; i++) {
-                int index = i;
-                Callable<T> task = () -> {
-                    start.await();
-                    return call.run(index);
-                };
-                futures.add(pool.submit(task));
-            }
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get(60, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    interface Indexed<T> {
-        T run(int index) throws Exception;
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.larder.testing.Api;
+import dev.larder.testing.Concurrently;
 import dev.larder.testing.PayaraInstance;
 import java.io.File;
 import java.net.URL;
@@ -12,11 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -71,7 +67,7 @@ class CoherenceIT {
         long id = Fixtures.create(a, "pantry");
         double readsBefore = a.metric(READS) + b.metric(READS);
 
-        List<HttpResponse<String>> answers = concurrently(200, i -> (i % 2 == 0 ? a : b).get("/api/products/" + id));
+        List<HttpResponse<String>> answers = Concurrently.run(200, i -> (i % 2 == 0 ? a : b).get("/api/products/" + id));
 
         assertThat(answers).allSatisfy(answer -> {
             assertThat(answer.statusCode()).isEqualTo(200);
@@ -154,33 +150,5 @@ class CoherenceIT {
         assertThat(b.getJson("/api/products/" + id).path("stock").asInt()).isEqualTo(11);
         JsonNode caches = a.getJson("/api/caches");
         assertThat(caches.findValuesAsText("name")).contains("products");
-    }
-
-    private static <T> List<T> concurrently(int callers, Indexed<T> call) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(callers);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < callers; i++) {
-                int index = i;
-                Callable<T> task = () -> {
-                    start.await();
-                    return call.run(index);
-                };
-                futures.add(pool.submit(task));
-            }
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get(60, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    interface Indexed<T> {
-        T run(int index) throws Exception;
     }
 }

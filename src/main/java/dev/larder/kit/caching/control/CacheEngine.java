@@ -77,13 +77,7 @@ public class CacheEngine {
         }
         cache.statistics.earlyRefreshes.increment();
         long start = System.nanoTime();
-        Object fresh;
-        try {
-            fresh = Loads.run(cache, proceed);
-        } catch (Exception | Error e) {
-            cache.release(field, token);
-            throw e;
-        }
+        Object fresh = Loads.underLease(cache, field, token, proceed);
         if (fresh == null) {
             cache.release(field, token);
             cache.remove(field);

@@ -19,4 +19,14 @@ final class Loads {
             throw e;
         }
     }
+
+    /** Runs a loader under a lease; if it throws, the lease is released so that another caller loads. */
+    static Object underLease(NamedCache cache, String field, String token, Callable<Object> loader) throws Exception {
+        try {
+            return run(cache, loader);
+        } catch (Exception | Error e) {
+            cache.release(field, token);
+            throw e;
+        }
+    }
 }

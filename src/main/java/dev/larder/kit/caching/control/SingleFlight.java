@@ -95,13 +95,7 @@ public class SingleFlight {
     private static Object loadAndStore(NamedCache cache, String field, Callable<Object> loader, String token,
                                        long nearEpoch) throws Exception {
         long start = System.nanoTime();
-        Object value;
-        try {
-            value = Loads.run(cache, loader);
-        } catch (Exception | Error e) {
-            cache.release(field, token);
-            throw e;
-        }
+        Object value = Loads.underLease(cache, field, token, loader);
         if (value == null) {
             cache.release(field, token);
             return null;

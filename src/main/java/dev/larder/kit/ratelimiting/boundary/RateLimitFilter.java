@@ -63,7 +63,8 @@ public class RateLimitFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
+        // decoded and normalised by the container, so "/api/%70roducts" cannot dodge a route policy
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
         Optional<Policy> policy = enabled ? policies.forRequest(request.getMethod(), path) : Optional.empty();
         if (policy.isEmpty()) {
             chain.doFilter(request, response);

@@ -1,7 +1,7 @@
 package dev.larder.kit.ratelimiting.control;
 
 import java.util.List;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -50,7 +50,7 @@ public class RateLimiter {
         String key = PREFIX + policy.name() + ":" + client;
         List<Long> answer = redisson.getScript(StringCodec.INSTANCE).eval(key, RScript.Mode.READ_WRITE, DECIDE,
                 RScript.ReturnType.LIST, List.<Object>of(key), String.valueOf(policy.limit()),
-                String.valueOf(policy.window().toMillis()), UUID.randomUUID().toString());
+                String.valueOf(policy.window().toMillis()), Long.toHexString(ThreadLocalRandom.current().nextLong()));
         return new Decision(policy, answer.get(0) == 1L, answer.get(1).intValue(), answer.get(2));
     }
 

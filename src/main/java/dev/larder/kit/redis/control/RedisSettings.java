@@ -32,6 +32,7 @@ public record RedisSettings(
         Config config = configFile.map(RedisSettings::readYaml).orElseGet(this::singleServer);
         config.setCodec(new JsonCodec(JsonMappers.storage(), allowedTypes, classLoader));
         config.setLazyInitialization(true);
+        config.setUseScriptCache(true); // EVALSHA: the limiter, leases and JCache all run Lua per call
         config.setConnectionListener(events);
         return config;
     }

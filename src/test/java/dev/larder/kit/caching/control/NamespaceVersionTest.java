@@ -2,15 +2,12 @@ package dev.larder.kit.caching.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.larder.kit.redis.control.RedisSettings;
 import dev.larder.testing.RedisServer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
@@ -22,8 +19,7 @@ class NamespaceVersionTest {
     @BeforeAll
     static void startRedis() throws Exception {
         redis = RedisServer.start();
-        client = Redisson.create(new RedisSettings(redis.address(), Optional.empty(), Optional.empty(), 2, 1,
-                Duration.ofSeconds(2), List.of("dev.larder.")).toConfig(NamespaceVersionTest.class.getClassLoader()));
+        client = redis.client("dev.larder.");
     }
 
     @AfterAll

@@ -2,12 +2,10 @@ package dev.larder.kit.ratelimiting.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.larder.kit.redis.control.RedisSettings;
 import dev.larder.testing.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -17,7 +15,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 
 /** The limiter's Lua script on a real redis-server, with two clients standing for two instances. */
@@ -30,8 +27,8 @@ class RateLimiterTest {
     @BeforeAll
     static void start() throws Exception {
         redis = RedisServer.start();
-        first = client();
-        second = client();
+        first = redis.client("dev.larder.");
+        second = redis.client("dev.larder.");
     }
 
     @AfterAll
@@ -41,10 +38,6 @@ class RateLimiterTest {
         redis.close();
     }
 
-    static RedissonClient client() {
-        return Redisson.create(new RedisSettings(redis.address(), Optional.empty(), Optional.empty(), 16, 1,
-                Duration.ofSeconds(2), List.of("dev.larder.")).toConfig(RateLimiterTest.class.getClassLoader()));
-    }
 
     static Policy policy(String name, int limit, Duration window) {
         return new Policy(name, Pattern.compile(".*"), Set.of(), limit, window);

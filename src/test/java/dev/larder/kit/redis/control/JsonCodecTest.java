@@ -11,11 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
@@ -33,8 +31,7 @@ class JsonCodecTest {
     @BeforeAll
     static void startRedis() throws Exception {
         redis = RedisServer.start();
-        client = Redisson.create(new RedisSettings(redis.address(), Optional.empty(), Optional.empty(), 2, 1,
-                Duration.ofSeconds(2), ALLOWED).toConfig(JsonCodecTest.class.getClassLoader()));
+        client = redis.client(ALLOWED.toArray(String[]::new));
     }
 
     @AfterAll

@@ -2,7 +2,6 @@ package dev.larder.kit.sessions.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.larder.kit.redis.control.RedisSettings;
 import dev.larder.testing.RedisServer;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
@@ -11,11 +10,9 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 
 /**
@@ -33,8 +30,7 @@ class SessionRequestTest {
     @BeforeAll
     static void start() throws Exception {
         redis = RedisServer.start();
-        client = Redisson.create(new RedisSettings(redis.address(), Optional.empty(), Optional.empty(), 4, 1,
-                Duration.ofSeconds(2), List.of("dev.larder.", "java.lang.")).toConfig(SessionRequestTest.class.getClassLoader()));
+        client = redis.client("dev.larder.", "java.lang.");
         store = new SessionStore(client);
     }
 

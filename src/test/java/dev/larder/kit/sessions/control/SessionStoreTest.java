@@ -2,19 +2,16 @@ package dev.larder.kit.sessions.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.larder.kit.redis.control.RedisSettings;
 import dev.larder.testing.RedisServer;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
@@ -30,8 +27,7 @@ class SessionStoreTest {
     @BeforeAll
     static void start() throws Exception {
         redis = RedisServer.start();
-        client = Redisson.create(new RedisSettings(redis.address(), Optional.empty(), Optional.empty(), 4, 1,
-                Duration.ofSeconds(2), List.of("dev.larder.", "java.lang.Long")).toConfig(SessionStoreTest.class.getClassLoader()));
+        client = redis.client("dev.larder.", "java.lang.Long");
         store = new SessionStore(client);
     }
 
