@@ -1,109 +1,67 @@
 package dev.larder.kit.sessions.boundary;
 
 import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.OutputStreamWriter;
-import java.nio.charset.Charset;
 
 /**
- * Runs a hook once, right before the first byte of the body or any other commit of the response,
- * so that the session is in Redis before the client can see the answer and send its next request.
+ * Runs a hook once, when the application first reaches for the body (or flushes, errors or
+ * redirects), so that the session is in Redis before the client can see the answer and send its
+ * next request. The body stream itself is the container's own, unwrapped. A session changed after
+ * the body was opened (a streamed answer) is written when the request ends.
  */
 class CommittingResponse extends HttpServletResponseWrapper {
 
-    private final Runnable beforeCommit;
+    private final Runnable beforeBody;
     private boolean ran;
-    private ServletOutputStream stream;
-    private PrintWriter writer;
 
-    CommittingResponse(HttpServletResponse response, Runnable beforeCommit) {
+    CommittingResponse(HttpServletResponse response, Runnable beforeBody) {
         super(response);
-        this.beforeCommit = beforeCommit;
+        this.beforeBody = beforeBody;
     }
 
-    private void beforeCommit() {
+    private void beforeBody() {
         if (!ran) {
             ran = true;
-            beforeCommit.run();
+            beforeBody.run();
         }
     }
 
     @Override
     public ServletOutputStream getOutputStream() throws IOException {
-        if (stream == null) {
-            ServletOutputStream target = super.getOutputStream();
-            stream = new ServletOutputStream() {
-                @Override
-                public void write(int b) throws IOException {
-                    beforeCommit();
-                    target.write(b);
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    beforeCommit();
-                    target.write(b, off, len);
-                }
-
-                @Override
-                public void flush() throws IOException {
-                    beforeCommit();
-                    target.flush();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    beforeCommit();
-                    target.close();
-                }
-
-                @Override
-                public boolean isReady() {
-                    return target.isReady();
-                }
-
-                @Override
-                public void setWriteListener(WriteListener listener) {
-                    target.setWriteListener(listener);
-                }
-            };
-        }
-        return stream;
+        beforeBody();
+        return super.getOutputStream();
     }
 
     @Override
     public PrintWriter getWriter() throws IOException {
-        if (writer == null) {
-            writer = new PrintWriter(new OutputStreamWriter(getOutputStream(), Charset.forName(getCharacterEncoding())));
-        }
-        return writer;
+        beforeBody();
+        return super.getWriter();
     }
 
     @Override
     public void flushBuffer() throws IOException {
-        beforeCommit();
+        beforeBody();
         super.flushBuffer();
     }
 
     @Override
     public void sendError(int status, String message) throws IOException {
-        beforeCommit();
+        beforeBody();
         super.sendError(status, message);
     }
 
     @Override
     public void sendError(int status) throws IOException {
-        beforeCommit();
+        beforeBody();
         super.sendError(status);
     }
 
     @Override
     public void sendRedirect(String location) throws IOException {
-        beforeCommit();
+        beforeBody();
         super.sendRedirect(location);
     }
 }

@@ -97,9 +97,13 @@ public class SessionRequest extends HttpServletRequestWrapper {
         return false;
     }
 
-    /** Writes the request's changes (once); called before the response is committed. */
+    /**
+     * Writes what changed since the last commit; called when the body opens and when the request
+     * ends, so usually once (the second call finds nothing to write unless a streamed answer
+     * changed the session meanwhile).
+     */
     public void commit() {
-        if (committed || session == null || session.isInvalid()) {
+        if (session == null || session.isInvalid() || (committed && session.changed().isEmpty() && session.removed().isEmpty())) {
             return;
         }
         committed = true;
@@ -107,6 +111,8 @@ public class SessionRequest extends HttpServletRequestWrapper {
             store.save(session.getId(), session.changed(), session.removed(), settings.timeout());
             return null;
         });
+        session.changed().clear();
+        session.removed().clear();
     }
 
     private RedisSession open(String id, boolean isNew, Map<String, Object> stored) {

@@ -1,7 +1,6 @@
 package dev.larder.kit.caching.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.larder.testing.RedisServer;
 import java.time.Duration;
