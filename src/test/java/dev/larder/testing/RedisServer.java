@@ -45,7 +45,7 @@ public final class RedisServer implements AutoCloseable {
 
     /** A Redisson client of this server, configured as the application configures its own. */
     public RedissonClient client(String... allowedTypes) {
-        return Redisson.create(new RedisSettings(address(), Optional.empty(), Optional.empty(), 16, 1,
+        return Redisson.create(new RedisSettings(address(), Optional.empty(), Optional.empty(), 16, 1, 4,
                 Duration.ofSeconds(2), List.of(allowedTypes)).toConfig(RedisServer.class.getClassLoader()));
     }
 

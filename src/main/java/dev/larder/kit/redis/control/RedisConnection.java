@@ -40,6 +40,10 @@ public class RedisConnection {
     int minimumIdle;
 
     @Inject
+    @ConfigProperty(name = "larder.redis.threads", defaultValue = "4")
+    int threads;
+
+    @Inject
     @ConfigProperty(name = "larder.redis.timeout", defaultValue = "PT1S")
     Duration timeout;
 
@@ -57,7 +61,7 @@ public class RedisConnection {
     @Produces
     @Singleton
     RedissonClient client() {
-        RedisSettings settings = new RedisSettings(address, configFile, password, poolSize, minimumIdle, timeout, allowedTypes);
+        RedisSettings settings = new RedisSettings(address, configFile, password, poolSize, minimumIdle, threads, timeout, allowedTypes);
         LOG.info(() -> "Redis: " + configFile.map(f -> "Redisson configuration " + f).orElse(address));
         return Redisson.create(settings.toConfig(RedisConnection.class.getClassLoader(), events));
     }

@@ -21,6 +21,7 @@ public record RedisSettings(
         Optional<String> password,
         int poolSize,
         int minimumIdle,
+        int nettyThreads,
         Duration timeout,
         List<String> allowedTypes) {
 
@@ -42,7 +43,8 @@ public record RedisSettings(
             throw new IllegalArgumentException("larder.redis.address must start with redis:// or rediss://, got " + address);
         }
         Config config = new Config();
-        config.setNettyThreads(Math.max(4, poolSize));
+        config.setNettyThreads(nettyThreads);
+        config.setThreads(nettyThreads);
         SingleServerConfig single = config.useSingleServer()
                 .setAddress(address)
                 .setConnectionPoolSize(poolSize)

@@ -32,7 +32,7 @@ final class Node implements AutoCloseable {
 
     Node(String redisAddress) {
         RedisConnectionEvents connections = new RedisConnectionEvents();
-        redisson = Redisson.create(new RedisSettings(redisAddress, Optional.empty(), Optional.empty(), 8, 1,
+        redisson = Redisson.create(new RedisSettings(redisAddress, Optional.empty(), Optional.empty(), 8, 1, 4,
                 Duration.ofSeconds(1), List.of("dev.larder.", "java.lang.String")).toConfig(Node.class.getClassLoader(), connections));
         manager = Caching.getCachingProvider(CacheRegistry.PROVIDER, Node.class.getClassLoader())
                 .getCacheManager(URI.create("urn:larder-test-node-" + (++instances)), Node.class.getClassLoader());

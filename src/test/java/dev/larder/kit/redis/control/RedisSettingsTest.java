@@ -15,7 +15,7 @@ import org.redisson.config.Config;
 class RedisSettingsTest {
 
     static RedisSettings settings(String address, Optional<String> file, Optional<String> password) {
-        return new RedisSettings(address, file, password, 8, 2, Duration.ofMillis(750), List.of("dev.larder."));
+        return new RedisSettings(address, file, password, 8, 2, 4, Duration.ofMillis(750), List.of("dev.larder."));
     }
 
     @Test
@@ -28,7 +28,7 @@ class RedisSettingsTest {
         assertThat(config.isLazyInitialization()).isTrue();
         String yaml = config.toYAML();
         assertThat(yaml).contains("address: \"redis://127.0.0.1:7000\"", "connectionPoolSize: 8",
-                "connectionMinimumIdleSize: 2", "timeout: 750", "password: \"secret\"");
+                "connectionMinimumIdleSize: 2", "timeout: 750", "password: \"secret\"", "nettyThreads: 4", "useScriptCache: true");
     }
 
     @Test
