@@ -164,6 +164,25 @@ class SingleFlightTest {
     }
 
     @Test
+    void aSlowLoaderCannotResurrectAnEntryRemovedWhileItLoaded() throws Exception {
+        CacheSettings settings = Node.settings(Duration.ofMinutes(1), 0, Duration.ofSeconds(10), Duration.ofSeconds(5), false);
+        NamedCache onA = a.cache(cacheName, settings);
+        NamedCache onB = b.cache(cacheName, settings);
+        CountDownLatch loading = new CountDownLatch(1);
+        Future<Object> slow = pool.submit(() -> a.get(onA, "k", () -> {
+            loading.countDown();
+            Thread.sleep(500);
+            return "deleted meanwhile";
+        }));
+        loading.await();
+
+        onB.remove("k"); // e.g. the product was deleted while A was reading the old row
+        slow.get(5, TimeUnit.SECONDS);
+
+        assertThat(onA.readRemote("k")).as("the loader's lease was broken, so it stored nothing").isNull();
+    }
+
+    @Test
     void aHotKeyIsRefreshedBeforeItExpires() throws Exception {
         CacheSettings settings = Node.settings(Duration.ofMillis(600), 30, Duration.ofSeconds(5), Duration.ofSeconds(5), false);
         NamedCache onA = a.cache(cacheName, settings);
