@@ -28,7 +28,7 @@ public final class Api {
     /**
      * @param base where the application is deployed, e.g. {@code http://127.0.0.1:8080/} or
      *             {@code http://127.0.0.1:8080/larder/}: {@code /api} paths go there, while
-     *             {@code /health} and {@code /metrics} always go to the server's root
+     *             {@code /health}, {@code /metrics} and {@code /openapi} always go to the server's root
      */
     public Api(String base) {
         URI uri = URI.create(base);
@@ -51,7 +51,7 @@ public final class Api {
     }
 
     public HttpResponse<String> request(String method, String path, Map<String, String> headers, String body) {
-        String target = (path.startsWith("/health") || path.startsWith("/metrics") ? root : base) + path;
+        String target = (path.startsWith("/health") || path.startsWith("/metrics") || path.startsWith("/openapi") ? root : base) + path;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(20));
         headers.forEach(request::header);
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));

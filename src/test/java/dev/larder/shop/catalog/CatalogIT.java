@@ -178,6 +178,14 @@ class CatalogIT {
     }
 
     @Test
+    void theOpenApiDocumentDescribesTheApi() {
+        HttpResponse<String> document = a.get("/openapi");
+        assertThat(document.statusCode()).isEqualTo(200);
+        assertThat(document.body()).contains("/api/products/{id}", "/api/cart/items/{productId}", "/api/caches/{name}",
+                "application/problem+json");
+    }
+
+    @Test
     void readinessFollowsRedisAndReadsFallBackToTheDatabase() throws Exception {
         long id = Fixtures.create(a, "pantry");
         try {
