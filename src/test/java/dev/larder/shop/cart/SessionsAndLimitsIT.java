@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.larder.testing.Api;
+import dev.larder.testing.TwoInstances;
 import dev.larder.testing.Concurrently;
-import dev.larder.testing.PayaraInstance;
-import java.io.File;
 import java.io.IOException;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,50 +14,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The session filter, the rate limiter and the cart on two instances (A by Arquillian, B the shared
  * second instance) over one Redis. The limiter is watched through the "quota-test" policy that the
  * build configures: 50 requests per 5 s on {@code /api/limited-probe}.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class SessionsAndLimitsIT {
+class SessionsAndLimitsIT extends TwoInstances {
 
     static final String PROBE = "/api/limited-probe";
-    static PayaraInstance second;
-
-    @ArquillianResource
-    URL base;
-
-    Api a;
-    Api b;
-
-    @Deployment(testable = false)
-    static WebArchive larder() {
-        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("larder.it.war")));
-    }
-
-    @BeforeAll
-    static void secondInstance() throws Exception {
-        second = PayaraInstance.shared();
-    }
-
-    @BeforeEach
-    void clients() {
-        a = new Api(base.toString());
-        b = second.api();
-    }
 
     @Test
     void admitsExactlyTheQuotaAcrossInstancesThenRefusesWithHeadersAndAdmitsAgainNextWindow() throws Exception {

@@ -5,24 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.larder.testing.Api;
-import dev.larder.testing.PayaraInstance;
-import java.io.File;
-import java.net.URL;
+import dev.larder.testing.TwoInstances;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 
 /**
@@ -31,31 +20,7 @@ import org.junit.jupiter.api.function.Executable;
  * second instance B started as operators start it, both on one Redis and one PostgreSQL database
  * that the build started for the tests.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class CatalogIT {
-
-    static PayaraInstance second;
-
-    @ArquillianResource
-    URL base;
-
-    Api a;
-
-    @Deployment(testable = false)
-    static WebArchive larder() {
-        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("larder.it.war")));
-    }
-
-    @BeforeAll
-    static void secondInstance() throws Exception {
-        second = PayaraInstance.shared();
-    }
-
-    @BeforeEach
-    void client() {
-        a = new Api(base.toString());
-    }
+class CatalogIT extends TwoInstances {
 
     @Test
     void runsTheLoaderOnceAndKeepsTheValueInRedis() throws Exception {

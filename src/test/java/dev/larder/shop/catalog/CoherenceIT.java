@@ -4,61 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.larder.testing.Api;
+import dev.larder.testing.TwoInstances;
 import dev.larder.testing.Concurrently;
-import dev.larder.testing.PayaraInstance;
-import java.io.File;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Stampede protection, early refresh and near-cache coherence across two instances (A managed by
  * Arquillian, B the shared second instance, whose {@code product-pages} live 2 s) on one Redis and
  * one database.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class CoherenceIT {
+class CoherenceIT extends TwoInstances {
 
     /** The documented bound for a write to be visible through every instance (loopback, healthy Redis). */
     static final Duration PROPAGATION = Duration.ofMillis(100);
     static final String READS = "larder_catalog_product_reads_total";
-
-    static PayaraInstance second;
-
-    @ArquillianResource
-    URL base;
-
-    Api a;
-    Api b;
-
-    @Deployment(testable = false)
-    static WebArchive larder() {
-        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("larder.it.war")));
-    }
-
-    @BeforeAll
-    static void secondInstance() throws Exception {
-        second = PayaraInstance.shared();
-    }
-
-    @BeforeEach
-    void clients() {
-        a = new Api(base.toString());
-        b = second.api();
-    }
 
     @Test
     void twoHundredConcurrentMissesAcrossBothInstancesReadTheDatabaseOnce() throws Exception {

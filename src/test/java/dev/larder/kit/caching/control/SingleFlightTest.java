@@ -147,13 +147,7 @@ class SingleFlightTest {
         CacheSettings settings = Node.settings(Duration.ofMinutes(1), 0, Duration.ofSeconds(10), Duration.ofSeconds(5), false);
         NamedCache onA = a.cache(cacheName, settings);
         NamedCache onB = b.cache(cacheName, settings);
-        CountDownLatch loading = new CountDownLatch(1);
-        Future<Object> slow = pool.submit(() -> a.get(onA, "k", () -> {
-            loading.countDown();
-            Thread.sleep(500);
-            return "old";
-        }));
-        loading.await();
+        Future<Object> slow = slowLoadOnA(onA, "old");
 
         onB.write("k", onB.stamp("new", 0));
         slow.get(5, TimeUnit.SECONDS);
@@ -168,13 +162,7 @@ class SingleFlightTest {
         CacheSettings settings = Node.settings(Duration.ofMinutes(1), 0, Duration.ofSeconds(10), Duration.ofSeconds(5), false);
         NamedCache onA = a.cache(cacheName, settings);
         NamedCache onB = b.cache(cacheName, settings);
-        CountDownLatch loading = new CountDownLatch(1);
-        Future<Object> slow = pool.submit(() -> a.get(onA, "k", () -> {
-            loading.countDown();
-            Thread.sleep(500);
-            return "deleted meanwhile";
-        }));
-        loading.await();
+        Future<Object> slow = slowLoadOnA(onA, "deleted meanwhile");
 
         onB.remove("k"); // e.g. the product was deleted while A was reading the old row
         slow.get(5, TimeUnit.SECONDS);
@@ -216,6 +204,18 @@ class SingleFlightTest {
 
         assertThat(onA.stats().misses()).isGreaterThanOrEqualTo(3);
         assertThat(onA.stats().earlyRefreshes()).isZero();
+    }
+
+    /** Starts a 500 ms load of key "k" on A and returns once the loader is running. */
+    private Future<Object> slowLoadOnA(NamedCache onA, String value) throws InterruptedException {
+        CountDownLatch loading = new CountDownLatch(1);
+        Future<Object> slow = pool.submit(() -> a.get(onA, "k", () -> {
+            loading.countDown();
+            Thread.sleep(500);
+            return value;
+        }));
+        loading.await();
+        return slow;
     }
 
     private List<Object> concurrently(int callers, Call call) throws Exception {

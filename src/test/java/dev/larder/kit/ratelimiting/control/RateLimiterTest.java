@@ -38,7 +38,6 @@ class RateLimiterTest {
         redis.close();
     }
 
-
     static Policy policy(String name, int limit, Duration window) {
         return new Policy(name, Pattern.compile(".*"), Set.of(), limit, window);
     }
