@@ -4,7 +4,6 @@ import dev.larder.kit.redis.control.RedisOutage;
 import dev.larder.kit.sessions.control.SessionRequest;
 import dev.larder.kit.sessions.control.SessionSettings;
 import dev.larder.kit.sessions.control.SessionStore;
-import dev.larder.kit.sessions.control.SessionUnavailableException;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -49,19 +48,8 @@ public class SessionFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        SessionRequest sessions = new SessionRequest(request, response, store, settings);
-        CommittingResponse committing = new CommittingResponse(response, () -> commit(sessions));
-        chain.doFilter(sessions, committing);
-        commit(sessions);
-    }
-
-    private void commit(SessionRequest sessions) {
-        try {
-            sessions.commit();
-            outage.answered();
-        } catch (SessionUnavailableException e) {
-            outage.failed("save a session", e.getCause());
-            throw e;
-        }
+        SessionRequest sessions = new SessionRequest(request, response, store, settings, outage);
+        chain.doFilter(sessions, new CommittingResponse(response, sessions::commit));
+        sessions.commit();
     }
 }

@@ -1,5 +1,6 @@
 package dev.larder.kit.sessions.control;
 
+import dev.larder.kit.redis.control.RedisOutage;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
@@ -17,6 +18,7 @@ public class SessionRequest extends HttpServletRequestWrapper {
 
     private final SessionStore store;
     private final SessionSettings settings;
+    private final RedisOutage outage;
     private final HttpServletResponse response;
     private final String requestedId;
     private RedisSession session;
@@ -24,11 +26,12 @@ public class SessionRequest extends HttpServletRequestWrapper {
     private boolean committed;
 
     public SessionRequest(HttpServletRequest request, HttpServletResponse response, SessionStore store,
-                          SessionSettings settings) {
+                          SessionSettings settings, RedisOutage outage) {
         super(request);
         this.response = response;
         this.store = store;
         this.settings = settings;
+        this.outage = outage;
         this.requestedId = Optional.ofNullable(request.getCookies()).stream().flatMap(Arrays::stream)
                 .filter(c -> c.getName().equals(settings.cookieName()))
                 .map(Cookie::getValue)
@@ -135,10 +138,14 @@ public class SessionRequest extends HttpServletRequestWrapper {
         response.addCookie(cookie);
     }
 
+    /** Redis trouble becomes a 503 for this request, and one log line per outage. */
     private <T> T redis(java.util.function.Supplier<T> call) {
         try {
-            return call.get();
+            T result = call.get();
+            outage.answered();
+            return result;
         } catch (RuntimeException e) {
+            outage.failed("use a session", e);
             throw new SessionUnavailableException(e);
         }
     }

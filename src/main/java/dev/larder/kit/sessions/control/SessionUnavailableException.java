@@ -13,9 +13,4 @@ public class SessionUnavailableException extends RuntimeException implements Cli
     public int status() {
         return 503;
     }
-
-    @Override
-    public synchronized RuntimeException getCause() {
-        return (RuntimeException) super.getCause();
-    }
 }

@@ -2,6 +2,7 @@ package dev.larder.kit.sessions.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.larder.kit.redis.control.RedisOutage;
 import dev.larder.testing.RedisServer;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
@@ -63,7 +64,7 @@ class SessionRequestTest {
                         }
                         return null;
                     });
-            request = new SessionRequest(raw, response, store, SETTINGS);
+            request = new SessionRequest(raw, response, store, SETTINGS, new RedisOutage());
         }
 
         String newId() {
