@@ -49,8 +49,11 @@ run() { # name, wrk args...
   echo "## $name"
   wrk -t2 -c32 -d"${SECONDS_PER_RUN}s" --latency "$@" | grep -E "Requests/sec|^ +(50|99)%|requests in|Non-2xx"
 }
+# ceiling and hot key twice, interleaved: on two shared cores one run alone can be off by 2x
 run "no-op ceiling: GET /api/ping" "$base/api/ping"
 run "hot key: GET /api/products/42" "$base/api/products/42"
+run "no-op ceiling again" "$base/api/ping"
+run "hot key again" "$base/api/products/42"
 misses_before=$(curl -s "$base/api/caches" | python3 -c 'import json,sys; print(next(c["misses"] for c in json.load(sys.stdin) if c["name"]=="products"))')
 run "cold path: GET /api/products/<never asked before>, 5 s" -d5s -s bench/cold.lua "$base" -- 2
 curl -s "$base/api/caches" | python3 -c "import json,sys; c=next(c for c in json.load(sys.stdin) if c['name']=='products'); print('cold-run misses (each a database load):', c['misses']-$misses_before, 'loads:', c['loads'], 'average load ms:', c['averageLoadMillis'])"

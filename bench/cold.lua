@@ -1,10 +1,12 @@
 -- Each request asks for a product that no request of this run asked for before (a cache miss),
--- walking ids upward from FIRST; threads interleave so ids never repeat.
-local first = 1001
+-- walking ids upward from 1001; thread t of n takes ids 1001 + t, 1001 + t + n, ...
+-- thread_id and thread_count are globals: setup() sets thread_id in each thread's own state, and a
+-- local of the same name would shadow it (every thread would then ask for the same ids).
+first = 1001
+counter = 0
+thread_id = 0
+thread_count = 1
 local threads = {}
-local counter = 0
-local thread_id = 0
-local thread_count = 1
 
 function setup(thread)
   thread:set("thread_id", #threads)
