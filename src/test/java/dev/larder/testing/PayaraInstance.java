@@ -1,6 +1,5 @@
 package dev.larder.testing;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -101,9 +100,5 @@ public final class PayaraInstance implements AutoCloseable {
         if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
         }
-    }
-
-    public File logFile() {
-        return log.toFile();
     }
 }

@@ -58,8 +58,4 @@ class NearCache {
         epoch.incrementAndGet();
         entries.invalidateAll();
     }
-
-    long size() {
-        return entries.estimatedSize();
-    }
 }

@@ -4,7 +4,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -19,10 +18,8 @@ public class RedisOutage {
 
     private final AtomicBoolean down = new AtomicBoolean();
     private final List<Runnable> onDown = new CopyOnWriteArrayList<>();
-    private final LongAdder failures = new LongAdder();
 
     public void failed(String action, RuntimeException cause) {
-        failures.increment();
         if (down.compareAndSet(false, true)) {
             LOG.log(Level.WARNING, "Redis failed while trying to " + action
                     + "; serving without it until it answers again", cause);
@@ -39,13 +36,5 @@ public class RedisOutage {
     /** Runs {@code action} each time Redis goes from answering to failing. */
     public void whenDown(Runnable action) {
         onDown.add(action);
-    }
-
-    public boolean isDown() {
-        return down.get();
-    }
-
-    public long failures() {
-        return failures.sum();
     }
 }
