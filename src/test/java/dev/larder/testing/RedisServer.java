@@ -57,6 +57,23 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP: Redis keeps its connections and data but answers nothing, as a hung or partitioned server does. */
+    public void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT: answers again, with its data. */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        if (process == null) {
+            return;
+        }
+        new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
+    }
+
     public void restart() throws IOException, InterruptedException {
         stop();
         startProcess();

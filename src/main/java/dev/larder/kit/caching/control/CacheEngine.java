@@ -23,11 +23,22 @@ public class CacheEngine {
     @Inject
     SingleFlight flights;
 
+    /** Null where there is no database (unit tests): then every invalidation is immediate. */
+    @Inject
+    InvalidationOutbox outbox;
+
     public Object invoke(Method method, Object[] args, Callable<Object> proceed) throws Exception {
         CacheOperation operation = CacheOperations.of(method);
+        if (transactional(operation)) {
+            String key = operation.kind() == CacheOperation.Kind.REMOVE ? CacheKeys.of(operation.keyParts(args)) : null;
+            return around(operation, proceed, () -> outbox.record(operation.cacheName(), key));
+        }
         NamedCache cache = registry.cache(operation.cacheName());
         String field = operation.kind() == CacheOperation.Kind.REMOVE_ALL ? null
                 : cache.field(CacheKeys.of(operation.keyParts(args)));
+        if (field == null && (operation.kind() == CacheOperation.Kind.PUT || operation.kind() == CacheOperation.Kind.REMOVE)) {
+            return proceed.call(); // no field to write or remove: see bypass
+        }
         return switch (operation.kind()) {
             case RESULT -> result(cache, operation, field, proceed);
             case PUT -> around(operation, proceed, () -> cache.write(field, cache.stamp(operation.value(args), 0)));
@@ -36,7 +47,30 @@ public class CacheEngine {
         };
     }
 
+    /**
+     * A remove inside a JTA transaction joins it through the outbox: it takes effect in Redis right
+     * after the commit (or, if Redis is unavailable then, as soon as any instance can), and not at all
+     * if the transaction rolls back; so no reader can put back a value older than the commit.
+     */
+    private boolean transactional(CacheOperation operation) {
+        return (operation.kind() == CacheOperation.Kind.REMOVE || operation.kind() == CacheOperation.Kind.REMOVE_ALL)
+                && outbox != null && outbox.inTransaction();
+    }
+
+    /**
+     * The namespace version of a versioned cache could not be read: the key has no field, so the call
+     * runs as if there were no cache (a result is loaded and not stored; a put or remove cannot reach
+     * an entry it cannot name, and the entries written under the current version expire on their TTL).
+     */
+    private static Object bypass(NamedCache cache, Callable<Object> proceed) throws Exception {
+        cache.statistics.misses.increment();
+        return Loads.run(cache, proceed);
+    }
+
     Object result(NamedCache cache, CacheOperation operation, String field, Callable<Object> proceed) throws Exception {
+        if (field == null) {
+            return bypass(cache, proceed);
+        }
         if (operation.skipGet()) {
             long start = System.nanoTime();
             Object loaded = Loads.run(cache, proceed);
@@ -83,7 +117,7 @@ public class CacheEngine {
             cache.remove(field);
             return null;
         }
-        cache.storeRefreshed(field, cached, cache.stamp(fresh, System.nanoTime() - start), token);
+        cache.storeRefreshed(field, cache.stamp(fresh, System.nanoTime() - start), token);
         return fresh;
     }
 

@@ -1,10 +1,13 @@
 package dev.larder.kit.caching.control;
 
+import dev.larder.kit.redis.control.CodecErrors;
+import dev.larder.kit.redis.control.RedisBreaker;
 import dev.larder.kit.redis.control.RedisConnectionEvents;
-import dev.larder.kit.redis.control.RedisOutage;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Collection;
@@ -20,13 +23,16 @@ import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.spi.CachingProvider;
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.redisson.api.RedissonClient;
 import org.redisson.jcache.configuration.RedissonConfiguration;
 
 /**
  * The named caches of this application, each a Redisson JCache cache stored in Redis under
  * {@code larder:cache:<name>}, configured by {@link CacheSettings}, and the invalidation bus that
- * keeps their near caches coherent across instances.
+ * keeps their near caches coherent across instances. Every cache the application declares is opened
+ * at deployment, with the application's configuration (read through its own class loader), not by
+ * whichever request comes first.
  */
 @ApplicationScoped
 public class CacheRegistry {
@@ -38,10 +44,10 @@ public class CacheRegistry {
     RedissonClient redisson;
 
     @Inject
-    RedisOutage outage;
+    RedisBreaker breaker;
 
     @Inject
-    Config config;
+    CodecErrors codecErrors;
 
     @Inject
     CachingExtension declared;
@@ -50,8 +56,14 @@ public class CacheRegistry {
     RedisConnectionEvents connections;
 
     private final ConcurrentMap<String, NamedCache> caches = new ConcurrentHashMap<>();
+    private final Config config = ConfigProvider.getConfig(CacheRegistry.class.getClassLoader());
     private CacheManager manager;
     private InvalidationBus bus;
+
+    /** Opens every declared cache at deployment. */
+    void start(@Observes @Initialized(ApplicationScoped.class) Object deployed) {
+        declared.cacheNames().forEach(this::cache);
+    }
 
     @PostConstruct
     void open() {
@@ -60,7 +72,7 @@ public class CacheRegistry {
         manager = provider.getCacheManager(provider.getDefaultURI(), loader);
         bus = new InvalidationBus(redisson, (cache, field) -> Optional.ofNullable(caches.get(cache))
                 .ifPresent(c -> c.invalidatedElsewhere(field)), this::clearNearCaches);
-        outage.whenDown(bus::connectionLost);
+        breaker.whenOpened(bus::connectionLost);
         connections.whenDisconnected(bus::connectionLost);
     }
 
@@ -96,12 +108,12 @@ public class CacheRegistry {
 
     private NamedCache create(String name) {
         CacheSettings settings = CacheSettings.of(name, key -> config.getOptionalValue(key, String.class));
-        return open(name, settings, manager, redisson, bus, outage);
+        return open(name, settings, manager, redisson, bus, breaker, codecErrors);
     }
 
     /** Opens one cache; also how tests wire a cache without CDI. */
     static NamedCache open(String name, CacheSettings settings, CacheManager manager, RedissonClient redisson,
-                           InvalidationBus bus, RedisOutage outage) {
+                           InvalidationBus bus, RedisBreaker breaker, CodecErrors codecErrors) {
         JitteredExpiry expiry = new JitteredExpiry(settings.ttl(), settings.jitter());
         MutableConfiguration<String, Object> jcache = new MutableConfiguration<String, Object>()
                 .setExpiryPolicyFactory(FactoryBuilder.factoryOf(expiry));
@@ -111,7 +123,7 @@ public class CacheRegistry {
         Optional<NamespaceVersion> version = settings.versioned()
                 ? Optional.of(new NamespaceVersion(redisson, name, settings.ttl().multipliedBy(4).plus(Duration.ofHours(1))))
                 : Optional.empty();
-        return new NamedCache(name, settings, store, version, new Leases(redisson, name, settings.leaseTtl()),
-                expiry, bus, outage);
+        return new NamedCache(name, settings, new CacheStore(redisson, store, settings.leaseTtl()), version, expiry, bus,
+                breaker, codecErrors);
     }
 }

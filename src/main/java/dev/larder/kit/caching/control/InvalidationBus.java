@@ -22,25 +22,32 @@ import org.redisson.client.codec.StringCodec;
 /**
  * Cache invalidations between instances over the Redis channel {@code larder:invalidations}
  * (pub/sub, nothing stored). A message is {@code {"sender","seq","cache","field"}} (no field: the
- * whole cache). Each sender numbers its messages; a receiver that sees a gap in a sender's numbers
- * (lost messages, a reconnect, a failover) cannot know what it missed and clears every near cache.
+ * whole cache); most are published by the same Lua script that changes the entry.
+ *
+ * <p>Each sender numbers its messages. Concurrent publishes travel on different pooled connections
+ * and may arrive out of order, so a number that is skipped is only a <em>gap</em> if it has not
+ * arrived {@value #GAP_MILLIS} ms later ({@link SenderSequence}); a receiver that sees a real gap
+ * cannot know what it missed and clears every near cache.
  *
  * <p>The bus is <em>live</em> only while it hears itself: every {@value #PROBE_MILLIS} ms it
- * publishes a probe, and if its own probe has not come back for three intervals, or a Redis
- * connection drops, it clears every near cache and stops them from serving. It turns live again
- * (clearing once more) when its own probe is heard again, so nothing kept from before a lost
- * subscription is ever served.
+ * publishes a probe (asynchronously, so a stalled Redis never blocks the prober), and {@link #live()}
+ * is false as soon as its own last probe is more than {@value #DEAF_MILLIS} ms old, whatever the
+ * reason: a lost connection, a lost subscription or a Redis that stopped answering. Going deaf clears
+ * every near cache; it turns live again (clearing once more) when its own probe is heard again, so
+ * nothing kept from before is ever served.
  */
 class InvalidationBus implements AutoCloseable {
 
     static final String CHANNEL = "larder:invalidations";
     static final long PROBE_MILLIS = 200;
+    static final long DEAF_MILLIS = 3 * PROBE_MILLIS;
+    static final long GAP_MILLIS = 1_000;
     private static final Logger LOG = Logger.getLogger(InvalidationBus.class.getName());
 
     private final ObjectMapper json = JsonMappers.storage();
     private final String sender = UUID.randomUUID().toString();
     private final AtomicLong sequence = new AtomicLong();
-    private final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
+    private final Map<String, SenderSequence> senders = new ConcurrentHashMap<>();
     private final RTopic topic;
     private final BiConsumer<String, String> apply;
     private final Runnable clearAll;
@@ -65,18 +72,26 @@ class InvalidationBus implements AutoCloseable {
         prober.scheduleWithFixedDelay(this::probe, 0, PROBE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** Whether near caches may serve: this instance hears the channel right now. */
+    /** Whether near caches may serve: this instance heard itself on the channel within the last {@value #DEAF_MILLIS} ms. */
     boolean live() {
+        if (live && System.nanoTime() - ownProbeHeardAt > TimeUnit.MILLISECONDS.toNanos(DEAF_MILLIS)) {
+            connectionLost();
+        }
         return live;
     }
 
-    /** Tells every other instance; a failure propagates so the caller's outage handling sees it. */
-    void publish(String cache, String field) {
-        ObjectNode message = message().put("cache", cache);
+    /** A numbered message about {@code field} of {@code cache} (null: all of it), for a script or {@link #publish} to send. */
+    String message(String cache, String field) {
+        ObjectNode message = numbered().put("cache", cache);
         if (field != null) {
             message.put("field", field);
         }
-        topic.publish(message.toString());
+        return message.toString();
+    }
+
+    /** Tells every other instance; a failure propagates so the caller's breaker sees it. */
+    void publish(String cache, String field) {
+        topic.publish(message(cache, field));
     }
 
     /** Something happened to the connection: trust nothing near until we hear ourselves again. */
@@ -85,21 +100,22 @@ class InvalidationBus implements AutoCloseable {
             LOG.info("Lost the invalidation channel; near caches are cleared and bypassed until it is back");
         }
         live = false;
-        lastSeen.clear();
+        senders.clear();
         clearAll.run();
     }
 
     void probe() {
+        live(); // notices deafness even when nobody reads
         try {
-            if (live && System.nanoTime() - ownProbeHeardAt > TimeUnit.MILLISECONDS.toNanos(3 * PROBE_MILLIS)) {
-                connectionLost();
-            }
-            topic.publish(message().put("probe", true).toString());
+            topic.publishAsync(numbered().put("probe", true).toString());
         } catch (RuntimeException e) {
-            if (live) {
-                connectionLost();
-            }
+            connectionLost();
         }
+        senders.values().forEach(s -> {
+            if (s.gapOverdue(System.nanoTime())) {
+                gap(s.toString());
+            }
+        });
     }
 
     void receive(String text) {
@@ -116,18 +132,20 @@ class InvalidationBus implements AutoCloseable {
             heardMyself(message);
             return;
         }
-        long seq = message.path("seq").asLong();
-        Long previous = lastSeen.put(from, seq);
-        if (previous != null && seq != previous + 1) {
-            LOG.info(() -> "Invalidation messages from " + from + " jumped from " + previous + " to " + seq
-                    + "; clearing near caches");
-            clearAll.run();
+        SenderSequence seen = senders.computeIfAbsent(from, SenderSequence::new);
+        if (!seen.arrived(message.path("seq").asLong(), System.nanoTime())) {
+            gap(seen.toString());
         }
         if (message.path("probe").asBoolean(false)) {
             return;
         }
         JsonNode field = message.get("field");
         apply.accept(message.path("cache").asText(), field == null || field.isNull() ? null : field.asText());
+    }
+
+    private void gap(String what) {
+        LOG.info(() -> "Invalidation messages were lost (" + what + "); clearing near caches");
+        clearAll.run();
     }
 
     private void heardMyself(JsonNode message) {
@@ -141,7 +159,7 @@ class InvalidationBus implements AutoCloseable {
         }
     }
 
-    private ObjectNode message() {
+    private ObjectNode numbered() {
         return json.createObjectNode().put("sender", sender).put("seq", sequence.incrementAndGet());
     }
 

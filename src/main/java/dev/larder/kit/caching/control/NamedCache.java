@@ -1,43 +1,47 @@
 package dev.larder.kit.caching.control;
 
-import dev.larder.kit.redis.control.RedisOutage;
+import dev.larder.kit.redis.control.CodecErrors;
+import dev.larder.kit.redis.control.RedisBreaker;
+import dev.larder.kit.redis.control.RedisFailures;
 import dev.larder.kit.redis.control.Stamped;
 import java.util.Optional;
 import java.util.function.Supplier;
-import javax.cache.Cache;
 
 /**
- * One named cache: an optional near cache, the Redis-backed JCache, its leases, its counters and,
- * when versioned, its namespace version. Redis trouble never reaches the caller: a failed read is a
- * miss, a failed write is skipped, {@link RedisOutage} logs it once, and near caches are cleared.
+ * One named cache: an optional near cache, its entries and leases in Redis ({@link CacheStore}), its
+ * counters and, when versioned, its namespace version. Every Redis call goes through the shared
+ * {@link RedisBreaker}: with Redis unavailable a read is a miss, a lease is not taken and a store is
+ * skipped, at once once the breaker is open. A value that cannot go through the codec is a bug, not an
+ * outage: it is counted and logged once per type ({@link CodecErrors}), a bad entry is deleted so
+ * that the next load replaces it, and no near cache is cleared for it.
  */
 public class NamedCache {
 
-    /** The lease "token" of a caller that could not reach Redis: it loads, and stores nothing fenced. */
+    /** The lease "token" of a caller that could not reach Redis: it loads, and stores nothing. */
     static final String NO_REDIS = "no-redis";
 
     private final String name;
     private final CacheSettings settings;
-    private final Cache<String, Object> store;
+    private final CacheStore store;
     private final Optional<NamespaceVersion> version;
     private final Optional<NearCache> near;
-    private final Leases leases;
     private final JitteredExpiry expiry;
     private final InvalidationBus bus;
-    private final RedisOutage outage;
+    private final RedisBreaker breaker;
+    private final CodecErrors codecErrors;
     final CacheStatistics statistics = new CacheStatistics();
 
-    NamedCache(String name, CacheSettings settings, Cache<String, Object> store, Optional<NamespaceVersion> version,
-               Leases leases, JitteredExpiry expiry, InvalidationBus bus, RedisOutage outage) {
+    NamedCache(String name, CacheSettings settings, CacheStore store, Optional<NamespaceVersion> version,
+               JitteredExpiry expiry, InvalidationBus bus, RedisBreaker breaker, CodecErrors codecErrors) {
         this.name = name;
         this.settings = settings;
         this.store = store;
         this.version = version;
         this.near = settings.near() ? Optional.of(new NearCache(settings.nearMaxSize(), settings.nearTtl())) : Optional.empty();
-        this.leases = leases;
         this.expiry = expiry;
         this.bus = bus;
-        this.outage = outage;
+        this.breaker = breaker;
+        this.codecErrors = codecErrors;
     }
 
     public String name() {
@@ -55,20 +59,19 @@ public class NamedCache {
     /**
      * The field under which a key is stored: the key itself, or for a versioned cache the key behind
      * the current version. Read once per call and reused for its get and its put, so that a value
-     * loaded before a bump can only land under the old, dead version. Null when Redis cannot be read.
+     * loaded before a bump can only land under the old, dead version. Null when the version cannot be
+     * read: then the call must bypass the cache altogether (never share one field between keys).
      */
     String field(String key) {
         if (version.isEmpty()) {
             return key;
         }
-        return redis("read the version of " + name, () -> "v" + version.get().current() + "|" + key, null);
+        String current = redis("read the version of " + name, () -> version.get().current(), null);
+        return current == null ? null : "v" + current + "|" + key;
     }
 
     /** The entry from the near cache, else from Redis (then kept near); null on a miss. */
     Stamped read(String field) {
-        if (field == null) {
-            return null;
-        }
         Optional<NearCache> near = usableNear();
         Stamped local = near.map(n -> n.get(field)).orElse(null);
         if (local != null) {
@@ -84,12 +87,17 @@ public class NamedCache {
         return remote;
     }
 
-    /** The entry in Redis, bypassing the near cache; null on a miss. */
+    /** The entry in Redis, bypassing the near cache; null on a miss. An entry that cannot be decoded is deleted. */
     Stamped readRemote(String field) {
-        if (field == null) {
+        Object value;
+        try {
+            value = breaker.call("read " + name, () -> store.get(field), null);
+        } catch (RedisFailures.CodecError e) {
+            codecErrors.record("read an entry of " + name, e);
+            redis("delete an unreadable entry of " + name, () -> store.invalidate(field, InvalidationBus.CHANNEL,
+                    bus.message(name, field)), false);
             return null;
         }
-        Object value = redis("read " + name, () -> store.get(field), null);
         if (value == null || value instanceof Stamped) {
             return (Stamped) value;
         }
@@ -102,7 +110,7 @@ public class NamedCache {
 
     /** The near cache, when there is one and the invalidation bus can vouch for it. */
     private Optional<NearCache> usableNear() {
-        return bus.live() ? near : Optional.empty();
+        return near.isPresent() && bus.live() && breaker.closed() ? near : Optional.empty();
     }
 
     /** The value with its load time and the expiry its write will get (TTL ± jitter from now). */
@@ -112,90 +120,93 @@ public class NamedCache {
 
     /** A lease token, null if another caller holds the lease, {@link #NO_REDIS} if Redis cannot say. */
     String tryLease(String field) {
-        if (field == null) {
-            return NO_REDIS;
-        }
-        return redis("take a lease in " + name, () -> leases.tryAcquire(field), NO_REDIS);
+        return redis("take a lease in " + name, () -> store.tryLease(field), NO_REDIS);
     }
 
     void release(String field, String token) {
-        if (field != null && !NO_REDIS.equals(token)) {
-            redis("release a lease in " + name, () -> leases.release(field, token), false);
+        if (!NO_REDIS.equals(token)) {
+            redis("release a lease in " + name, () -> {
+                store.release(field, token);
+                return true;
+            }, false);
         }
     }
 
     /**
-     * Stores a loaded value if the lease still holds and no writer stored one meanwhile, then
-     * releases the lease (after the store, so that nobody takes it to load the same value again).
+     * Stores a loaded (or early-refreshed) value and releases the lease in one atomic step, only if
+     * the lease still holds: a writer or invalidation since the lease was taken broke it, and then the
+     * value, possibly older than the database, is dropped.
      */
     boolean storeLoaded(String field, Stamped loaded, String token, long nearEpochAtStart) {
-        if (field == null || NO_REDIS.equals(token)) {
+        if (NO_REDIS.equals(token)) {
             return false;
         }
-        boolean stored = redis("store a loaded value in " + name, () -> leases.holds(field, token)
-                && pinned(loaded, () -> store.putIfAbsent(field, loaded)), false);
-        release(field, token);
+        boolean stored = redis("store a loaded value in " + name, () -> store.storeLoaded(field, loaded, token), false);
         if (stored) {
             statistics.puts.increment();
             usableNear().ifPresent(n -> n.putIfUnchanged(field, loaded, nearEpochAtStart));
+        } else {
+            release(field, token);
         }
         return stored;
     }
 
-    /** Replaces an entry refreshed early, if the lease still holds and the entry is still {@code current}. */
-    boolean storeRefreshed(String field, Stamped current, Stamped fresh, String token) {
-        boolean stored = redis("store a refreshed value in " + name, () -> leases.holds(field, token)
-                && pinned(fresh, () -> store.replace(field, current, fresh)), false);
-        release(field, token);
+    /** Stores an early-refreshed value like {@link #storeLoaded}, then tells every instance to drop the old one. */
+    boolean storeRefreshed(String field, Stamped fresh, String token) {
+        near.ifPresent(n -> n.invalidate(field));
+        boolean stored = storeLoaded(field, fresh, token, -1);
         if (stored) {
-            statistics.puts.increment();
-            near.ifPresent(n -> n.invalidate(field));
-            publish(field);
+            redis("publish a refresh of " + name, () -> {
+                bus.publish(name, field);
+                return true;
+            }, false);
         }
         return stored;
     }
 
     /** A write-through ({@code @CachePut}, {@code skipGet}): stores, fences out loaders, tells every instance. */
     void write(String field, Stamped value) {
-        if (field == null) {
-            return;
-        }
+        near.ifPresent(n -> n.invalidate(field));
         if (redis("write " + name, () -> {
-            pinned(value, () -> {
-                store.put(field, value);
-                return true;
-            });
-            leases.breakLease(field);
+            store.put(field, value, InvalidationBus.CHANNEL, bus.message(name, field));
             return true;
         }, false)) {
             statistics.puts.increment();
         }
-        near.ifPresent(n -> n.invalidate(field));
-        publish(field);
     }
 
-    void remove(String field) {
-        if (field == null) {
-            return;
-        }
-        if (redis("remove from " + name, () -> {
-            leases.breakLease(field);
-            return store.remove(field);
-        }, false)) {
-            statistics.removals.increment();
-        }
+    /**
+     * Deletes the entry, fences out its loaders and tells every instance, in one step. False if Redis
+     * could not be told (the caller decides whether that matters: the outbox retries).
+     */
+    boolean remove(String field) {
         near.ifPresent(n -> n.invalidate(field));
-        publish(field);
-    }
-
-    /** Invalidates every entry: a version bump for a versioned cache, else one clear of the cache's hash. */
-    public void invalidateAll() {
-        redis("invalidate " + name, () -> {
-            version.ifPresentOrElse(NamespaceVersion::bump, store::clear);
+        Boolean done = redis("remove from " + name, () -> {
+            if (store.invalidate(field, InvalidationBus.CHANNEL, bus.message(name, field))) {
+                statistics.removals.increment();
+            }
             return true;
         }, false);
+        return done;
+    }
+
+    /** Removes the entry of a key (not a field): for invalidations recorded before the version was known. False if Redis could not be told. */
+    public boolean removeKey(String key) {
+        String field = field(key);
+        return field != null && remove(field);
+    }
+
+    /**
+     * Invalidates every entry: a version bump for a versioned cache, else one clear of the cache's
+     * hash. False if Redis could not be told.
+     */
+    public boolean invalidateAll() {
         near.ifPresent(NearCache::clear);
-        publish(null);
+        return redis("invalidate " + name, () -> {
+            version.ifPresentOrElse(NamespaceVersion::bump, store::clear);
+            bus.publish(name, null);
+            return true;
+        }, false);
     }
 
     /** Another instance changed {@code field} (null: everything). */
@@ -214,25 +225,12 @@ public class NamedCache {
         near.ifPresent(NearCache::clear);
     }
 
-    private void publish(String field) {
-        redis("publish an invalidation of " + name, () -> {
-            bus.publish(name, field);
-            return true;
-        }, false);
-    }
-
-    private <T> T pinned(Stamped value, Supplier<T> write) {
-        return JitteredExpiry.pinned(Math.max(1, value.expiresAt() - System.currentTimeMillis()), write);
-    }
-
+    /** A Redis call through the breaker; a codec error is recorded and answered with the fallback. */
     private <T> T redis(String action, Supplier<T> call, T fallback) {
         try {
-            T result = call.get();
-            outage.answered();
-            return result;
-        } catch (RuntimeException e) {
-            outage.failed(action, e);
-            clearNear();
+            return breaker.call(action, call, fallback);
+        } catch (RedisFailures.CodecError e) {
+            codecErrors.record(action, e);
             return fallback;
         }
     }

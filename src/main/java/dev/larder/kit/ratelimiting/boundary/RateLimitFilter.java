@@ -5,7 +5,7 @@ import dev.larder.kit.ratelimiting.control.Policies;
 import dev.larder.kit.ratelimiting.control.Policy;
 import dev.larder.kit.ratelimiting.control.RateLimiter;
 import dev.larder.kit.ratelimiting.control.RateLimiter.Decision;
-import dev.larder.kit.redis.control.RedisOutage;
+import dev.larder.kit.redis.control.RedisBreaker;
 import dev.larder.kit.rest.boundary.Problem;
 import dev.larder.kit.rest.boundary.Problems;
 import jakarta.inject.Inject;
@@ -27,7 +27,8 @@ import org.redisson.api.RedissonClient;
  * with {@code Retry-After} when the client is over it. Every limited answer carries the IETF
  * {@code RateLimit-Policy} and {@code RateLimit} fields. With Redis unreachable it lets requests
  * through ({@code larder.ratelimit.fail-open=true}, the default) or answers 503; each such request
- * is counted in {@code larder_ratelimit_unavailable_total} and the outage is logged once.
+ * is counted in {@code larder_ratelimit_unavailable_total}; the shared breaker logs the outage once
+ * and, while it is open, answers without waiting for Redis.
  */
 public class RateLimitFilter extends HttpFilter {
 
@@ -35,7 +36,7 @@ public class RateLimitFilter extends HttpFilter {
     RedissonClient redisson;
 
     @Inject
-    RedisOutage outage;
+    RedisBreaker breaker;
 
     @Inject
     Config config;
@@ -71,13 +72,9 @@ public class RateLimitFilter extends HttpFilter {
             return;
         }
         String client = clients.of(request.getRemoteAddr(), request.getHeader("X-API-Key"), request.getHeader("X-Forwarded-For"));
-        Decision decision;
-        try {
-            decision = limiter.decide(policy.get(), client);
-            outage.answered();
-        } catch (RuntimeException e) {
+        Decision decision = breaker.call("decide a rate limit", () -> limiter.decide(policy.get(), client), null);
+        if (decision == null) {
             unavailable.increment();
-            outage.failed("decide a rate limit", e);
             if (failOpen) {
                 chain.doFilter(request, response);
             } else {

@@ -1,6 +1,9 @@
 package dev.larder.kit.redis.boundary;
 
+import dev.larder.kit.redis.control.RedisBreaker;
+import dev.larder.kit.redis.control.RedisConnection;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -9,22 +12,34 @@ import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
-/** Ready only while Redis answers a round trip. */
+/**
+ * Ready only once the application has built its Redis client at deployment and while Redis answers
+ * a round trip. A probe never builds anything itself (it may run on a thread that cannot see the
+ * application's configuration), and while the breaker is open it answers at once.
+ */
 @Readiness
 @ApplicationScoped
 public class RedisHealthCheck implements HealthCheck {
 
     @Inject
-    RedissonClient redisson;
+    RedisConnection connection;
+
+    @Inject
+    Instance<RedissonClient> redisson;
+
+    @Inject
+    Instance<RedisBreaker> breaker;
 
     @Override
     public HealthCheckResponse call() {
-        try {
-            String answer = redisson.getScript(StringCodec.INSTANCE)
-                    .eval(RScript.Mode.READ_ONLY, "return 'PONG'", RScript.ReturnType.STRING);
-            return HealthCheckResponse.named("redis").status("PONG".equals(answer)).build();
-        } catch (RuntimeException e) {
-            return HealthCheckResponse.named("redis").down().withData("error", String.valueOf(e.getMessage())).build();
+        if (!connection.started()) {
+            return HealthCheckResponse.named("redis").down().withData("state", "starting").build();
         }
+        String answer = breaker.get().call("check readiness", () -> redisson.get().getScript(StringCodec.INSTANCE)
+                .eval(RScript.Mode.READ_ONLY, "return 'PONG'", RScript.ReturnType.STRING), null);
+        if (!"PONG".equals(answer)) {
+            return HealthCheckResponse.named("redis").down().withData("state", "unavailable; probing").build();
+        }
+        return HealthCheckResponse.named("redis").up().build();
     }
 }

@@ -41,9 +41,13 @@ public class JsonCodec extends BaseCodec {
         this.classLoader = classLoader;
     }
 
-    /** Redisson copies codecs per classloader through this constructor shape; keep the same settings. */
-    public JsonCodec(ClassLoader classLoader, JsonCodec template) {
-        this(template.mapper, template.allowList, classLoader);
+    /**
+     * Redisson copies codecs per class loader through this constructor shape. The copy keeps the
+     * application's class loader: the caller's context class loader (a health probe's thread, say)
+     * may not see the application's classes.
+     */
+    public JsonCodec(ClassLoader ignored, JsonCodec template) {
+        this(template.mapper, template.allowList, template.classLoader);
     }
 
     @Override

@@ -1,72 +1,83 @@
 package dev.larder.kit.redis.control;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.redisson.Redisson;
+import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
 
-/** The application's one Redisson client, built from configuration and shut down on undeploy. */
+/**
+ * The application's one Redisson client and the breaker in front of it, built when the application
+ * is deployed, never lazily by whichever request or probe comes first. Configuration is read through
+ * the application's own class loader, so the WAR's defaults apply whatever thread asks; an invalid
+ * configuration (an empty allow-list, say) fails the deployment with its reason.
+ */
 @ApplicationScoped
 public class RedisConnection {
 
     private static final Logger LOG = Logger.getLogger(RedisConnection.class.getName());
+    static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
 
     @Inject
-    @ConfigProperty(name = "larder.redis.address", defaultValue = "redis://127.0.0.1:6379")
-    String address;
+    RedisConnectionEvents events;
 
-    @Inject
-    @ConfigProperty(name = "larder.redis.config")
-    Optional<String> configFile;
+    private RedissonClient client;
+    private RedisBreaker breaker;
+    private volatile boolean started;
 
-    @Inject
-    @ConfigProperty(name = "larder.redis.password")
-    Optional<String> password;
+    /** Builds the client at deployment, on the deploying thread. */
+    void start(@Observes @Initialized(ApplicationScoped.class) Object deployed) {
+        open();
+        started = true;
+    }
 
-    @Inject
-    @ConfigProperty(name = "larder.redis.pool-size", defaultValue = "16")
-    int poolSize;
-
-    @Inject
-    @ConfigProperty(name = "larder.redis.minimum-idle", defaultValue = "2")
-    int minimumIdle;
-
-    @Inject
-    @ConfigProperty(name = "larder.redis.threads", defaultValue = "4")
-    int threads;
-
-    @Inject
-    @ConfigProperty(name = "larder.redis.timeout", defaultValue = "PT1S")
-    Duration timeout;
-
-    @Inject
-    @ConfigProperty(name = "larder.redis.codec.allowed-types")
-    List<String> allowedTypes;
+    /** Whether deployment has finished building the client: readiness is down until then. */
+    public boolean started() {
+        return started;
+    }
 
     /**
      * {@code @Singleton}, not {@code @ApplicationScoped}: Redisson's JCache casts the client it is
      * given to its concrete class, which a CDI client proxy is not.
      */
-    @Inject
-    RedisConnectionEvents events;
-
     @Produces
     @Singleton
     RedissonClient client() {
-        RedisSettings settings = new RedisSettings(address, configFile, password, poolSize, minimumIdle, threads, timeout, allowedTypes);
-        LOG.info(() -> "Redis: " + configFile.map(f -> "Redisson configuration " + f).orElse(address));
-        return Redisson.create(settings.toConfig(RedisConnection.class.getClassLoader(), events));
+        return open().client;
     }
 
-    void shutdown(@Disposes RedissonClient client) {
-        client.shutdown();
+    @Produces
+    @Singleton
+    RedisBreaker breaker() {
+        return open().breaker;
+    }
+
+    private synchronized RedisConnection open() {
+        if (client == null) {
+            Config config = ConfigProvider.getConfig(RedisConnection.class.getClassLoader());
+            RedisSettings settings = RedisSettings.from(config);
+            LOG.info(() -> "Redis: " + settings.configFile().map(f -> "Redisson configuration " + f).orElse(settings.address())
+                    + ", timeout " + settings.timeout().toMillis() + " ms");
+            client = Redisson.create(settings.toConfig(RedisConnection.class.getClassLoader(), events));
+            RedissonClient redisson = client;
+            breaker = new RedisBreaker(() -> "PONG".equals(redisson.getScript(StringCodec.INSTANCE)
+                    .eval(RScript.Mode.READ_ONLY, "return 'PONG'", RScript.ReturnType.STRING)), PROBE_INTERVAL);
+        }
+        return this;
+    }
+
+    void shutdown(@Disposes RedissonClient redisson) {
+        breaker.close();
+        redisson.shutdown();
     }
 }

@@ -13,7 +13,9 @@ import org.redisson.config.SingleServerConfig;
 /**
  * Where Redis is and how to talk to it: a Redisson YAML file (single, Sentinel or Cluster) wins over
  * a single address. Whatever the source, the codec is always {@link JsonCodec}, and the client starts
- * lazily so that the application deploys while Redis is down.
+ * lazily so that the application deploys while Redis is down. A call that gets no answer within the
+ * timeout fails once, without retries: the {@link RedisBreaker} decides what happens next, and a
+ * request never waits for Redis longer than the timeout.
  */
 public record RedisSettings(
         String address,
@@ -25,6 +27,29 @@ public record RedisSettings(
         Duration timeout,
         List<String> allowedTypes) {
 
+    public RedisSettings {
+        allowedTypes = allowedTypes == null ? List.of()
+                : allowedTypes.stream().map(String::strip).filter(t -> !t.isEmpty()).toList();
+        if (allowedTypes.isEmpty()) {
+            throw new IllegalArgumentException("larder.redis.codec.allowed-types is empty: nothing could be read back from"
+                    + " Redis. List the packages (ending in '.') and classes that cached values and session attributes use,"
+                    + " e.g. dev.larder.,java.lang.String,java.lang.Long");
+        }
+    }
+
+    /** The settings from MicroProfile Config keys {@code larder.redis.*}, with the documented defaults. */
+    public static RedisSettings from(org.eclipse.microprofile.config.Config config) {
+        return new RedisSettings(
+                config.getOptionalValue("larder.redis.address", String.class).orElse("redis://127.0.0.1:6379"),
+                config.getOptionalValue("larder.redis.config", String.class).filter(f -> !f.isBlank()),
+                config.getOptionalValue("larder.redis.password", String.class),
+                config.getOptionalValue("larder.redis.pool-size", Integer.class).orElse(16),
+                config.getOptionalValue("larder.redis.minimum-idle", Integer.class).orElse(2),
+                config.getOptionalValue("larder.redis.threads", Integer.class).orElse(4),
+                config.getOptionalValue("larder.redis.timeout", String.class).map(Duration::parse).orElse(Duration.ofSeconds(1)),
+                config.getOptionalValues("larder.redis.codec.allowed-types", String.class).orElse(List.of()));
+    }
+
     public Config toConfig(ClassLoader classLoader) {
         return toConfig(classLoader, new RedisConnectionEvents());
     }
@@ -34,6 +59,7 @@ public record RedisSettings(
         config.setCodec(new JsonCodec(JsonMappers.storage(), allowedTypes, classLoader));
         config.setLazyInitialization(true);
         config.setUseScriptCache(true); // EVALSHA: the limiter, leases and JCache all run Lua per call
+        config.setUseThreadClassLoader(false); // the codec keeps the application's class loader, whoever calls
         config.setConnectionListener(events);
         return config;
     }
@@ -53,7 +79,7 @@ public record RedisSettings(
                 .setSubscriptionConnectionMinimumIdleSize(1)
                 .setTimeout((int) timeout.toMillis())
                 .setConnectTimeout((int) timeout.toMillis())
-                .setRetryAttempts(1);
+                .setRetryAttempts(0);
         password.filter(p -> !p.isBlank()).ifPresent(single::setPassword);
         return config;
     }

@@ -1,6 +1,6 @@
 package dev.larder.kit.sessions.boundary;
 
-import dev.larder.kit.redis.control.RedisOutage;
+import dev.larder.kit.redis.control.RedisBreaker;
 import dev.larder.kit.sessions.control.SessionRequest;
 import dev.larder.kit.sessions.control.SessionSettings;
 import dev.larder.kit.sessions.control.SessionStore;
@@ -25,7 +25,7 @@ public class SessionFilter extends HttpFilter {
     RedissonClient redisson;
 
     @Inject
-    RedisOutage outage;
+    RedisBreaker breaker;
 
     @Inject
     Config config;
@@ -48,7 +48,7 @@ public class SessionFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        SessionRequest sessions = new SessionRequest(request, response, store, settings, outage);
+        SessionRequest sessions = new SessionRequest(request, response, store, settings, breaker);
         chain.doFilter(sessions, new CommittingResponse(response, sessions::commit));
         sessions.commit();
     }

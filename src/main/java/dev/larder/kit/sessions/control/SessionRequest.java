@@ -1,6 +1,6 @@
 package dev.larder.kit.sessions.control;
 
-import dev.larder.kit.redis.control.RedisOutage;
+import dev.larder.kit.redis.control.RedisBreaker;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
@@ -18,7 +18,7 @@ public class SessionRequest extends HttpServletRequestWrapper {
 
     private final SessionStore store;
     private final SessionSettings settings;
-    private final RedisOutage outage;
+    private final RedisBreaker breaker;
     private final HttpServletResponse response;
     private final String requestedId;
     private RedisSession session;
@@ -26,12 +26,12 @@ public class SessionRequest extends HttpServletRequestWrapper {
     private boolean committed;
 
     public SessionRequest(HttpServletRequest request, HttpServletResponse response, SessionStore store,
-                          SessionSettings settings, RedisOutage outage) {
+                          SessionSettings settings, RedisBreaker breaker) {
         super(request);
         this.response = response;
         this.store = store;
         this.settings = settings;
-        this.outage = outage;
+        this.breaker = breaker;
         this.requestedId = Optional.ofNullable(request.getCookies()).stream().flatMap(Arrays::stream)
                 .filter(c -> c.getName().equals(settings.cookieName()))
                 .map(Cookie::getValue)
@@ -138,15 +138,15 @@ public class SessionRequest extends HttpServletRequestWrapper {
         response.addCookie(cookie);
     }
 
-    /** Redis trouble becomes a 503 for this request, and one log line per outage. */
+    /**
+     * Redis unavailable (or the shared breaker open) becomes a 503 for this request; the breaker logs
+     * the outage once. A codec error is a bug and propagates as one.
+     */
     private <T> T redis(java.util.function.Supplier<T> call) {
-        try {
-            T result = call.get();
-            outage.answered();
-            return result;
-        } catch (RuntimeException e) {
-            outage.failed("use a session", e);
-            throw new SessionUnavailableException(e);
+        Optional<T> result = breaker.call("use a session", () -> Optional.ofNullable(call.get()), null);
+        if (result == null) {
+            throw new SessionUnavailableException();
         }
+        return result.orElse(null);
     }
 }

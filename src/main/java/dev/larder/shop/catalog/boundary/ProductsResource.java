@@ -1,5 +1,6 @@
 package dev.larder.shop.catalog.boundary;
 
+import dev.larder.kit.rest.boundary.IfMatch;
 import dev.larder.shop.catalog.control.Catalog;
 import dev.larder.shop.catalog.entity.Product;
 import dev.larder.shop.catalog.entity.ProductDraft;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -20,7 +22,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -40,10 +45,14 @@ public class ProductsResource {
     @Inject
     Catalog catalog;
 
+    /** The product with its {@code ETag}; 304 without a body when {@code If-None-Match} names the current one. */
     @GET
     @Path(ID)
-    public Product find(@PathParam("id") String id) {
-        return catalog.find(ProductIds.parse(id));
+    public Response find(@PathParam("id") String id, @Context Request request) {
+        Product product = catalog.find(ProductIds.parse(id));
+        EntityTag tag = new EntityTag(product.tag());
+        Response.ResponseBuilder unchanged = request.evaluatePreconditions(tag);
+        return (unchanged != null ? unchanged : Response.ok(product)).tag(tag).build();
     }
 
     @GET
@@ -60,10 +69,13 @@ public class ProductsResource {
                 .entity(created).build();
     }
 
+    /** Last writer wins; with {@code If-Match}, a stale tag is 412 and changes nothing. */
     @PUT
     @Path(ID)
-    public Product replace(@PathParam("id") String id, @Valid @NotNull ProductDraft draft) {
-        return catalog.replace(ProductIds.parse(id), draft);
+    public Response replace(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                            @Valid @NotNull ProductDraft draft) {
+        Product replaced = catalog.replace(ProductIds.parse(id), draft, IfMatch.of(ifMatch));
+        return Response.ok(replaced).tag(new EntityTag(replaced.tag())).build();
     }
 
     @DELETE

@@ -1,17 +1,20 @@
 package dev.larder.shop.catalog.control;
 
-import dev.larder.shop.catalog.entity.Product;
 import dev.larder.kit.events.control.EventPublisher;
+import dev.larder.kit.rest.boundary.IfMatch;
+import dev.larder.shop.catalog.entity.Product;
 import dev.larder.shop.catalog.entity.ProductDraft;
 import dev.larder.shop.catalog.entity.ProductEvent;
 import dev.larder.shop.catalog.entity.ProductPage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.NotFoundException;
+import java.util.Optional;
 
 /**
- * The catalog's use cases. Each write commits to the database first (in {@link Products}) and only
- * then touches the caches, so a cache never holds a value the database rolled back.
+ * The catalog's use cases. Each write commits in {@link Products}, where it also records the
+ * invalidation of the product and the pages (the caches' outbox, carried out right after the commit),
+ * then publishes a product event.
  */
 @ApplicationScoped
 public class Catalog {
@@ -42,13 +45,12 @@ public class Catalog {
 
     public Product create(ProductDraft draft) {
         Product created = products.create(draft);
-        pages.invalidate();
         events.publish(ProductEvent.TYPE, new ProductEvent(created.id(), "created"));
         return created;
     }
 
-    public Product replace(long id, ProductDraft draft) {
-        return changed(products.replace(id, draft), "updated");
+    public Product replace(long id, ProductDraft draft, Optional<IfMatch> precondition) {
+        return changed(products.replace(id, draft, precondition), "updated");
     }
 
     public Product adjustStock(long id, int delta) {
@@ -57,14 +59,10 @@ public class Catalog {
 
     public void delete(long id) {
         products.delete(id);
-        cache.remove(id);
-        pages.invalidate();
         events.publish(ProductEvent.TYPE, new ProductEvent(id, "deleted"));
     }
 
     private Product changed(Product product, String change) {
-        cache.put(product.id(), product);
-        pages.invalidate();
         events.publish(ProductEvent.TYPE, new ProductEvent(product.id(), change));
         return product;
     }

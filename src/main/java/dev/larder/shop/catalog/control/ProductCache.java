@@ -5,12 +5,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import javax.cache.annotation.CacheDefaults;
 import javax.cache.annotation.CacheKey;
-import javax.cache.annotation.CachePut;
 import javax.cache.annotation.CacheRemove;
 import javax.cache.annotation.CacheResult;
-import javax.cache.annotation.CacheValue;
 
-/** Products by id in the {@code products} cache: cache-aside reads, write-through puts, removal on delete. */
+/**
+ * Products by id in the {@code products} cache: cache-aside reads; {@link #remove} inside a write's
+ * transaction invalidates through the outbox after the commit (not write-through, which two writers
+ * on two instances could land in Redis in the wrong order).
+ */
 @ApplicationScoped
 @CacheDefaults(cacheName = "products")
 public class ProductCache {
@@ -22,11 +24,6 @@ public class ProductCache {
     @CacheResult
     public Product find(@CacheKey long id) {
         return products.find(id);
-    }
-
-    @CachePut
-    public void put(@CacheKey long id, @CacheValue Product product) {
-        // the interceptor stores the value
     }
 
     @CacheRemove

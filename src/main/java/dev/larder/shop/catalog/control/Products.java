@@ -1,11 +1,14 @@
 package dev.larder.shop.catalog.control;
 
+import dev.larder.kit.rest.boundary.IfMatch;
 import dev.larder.shop.catalog.entity.Product;
 import dev.larder.shop.catalog.entity.ProductDraft;
 import dev.larder.shop.catalog.entity.ProductPage;
 import dev.larder.shop.catalog.entity.ProductRow;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
 import jakarta.persistence.TypedQuery;
@@ -13,17 +16,34 @@ import jakarta.transaction.Transactional;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.core.Response;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import org.eclipse.microprofile.metrics.annotation.Counted;
 
-/** The product table: every database read and write of the catalog goes through here. */
+/**
+ * The product table: every database read and write of the catalog goes through here. A write locks
+ * its row ({@code SELECT ... FOR UPDATE}) for the length of its transaction, so concurrent writers
+ * of one product, on any instance, take turns instead of failing; and each write invalidates the
+ * product and every page in the same transaction (the caches' outbox), so no cache keeps a value
+ * older than the last commit.
+ */
 @ApplicationScoped
 @Transactional
 public class Products {
 
+    /** SQLSTATE of a unique-key violation, on PostgreSQL and H2 alike. */
+    static final String UNIQUE_VIOLATION = "23505";
+
     @PersistenceContext(unitName = "larder")
     EntityManager em;
+
+    @Inject
+    ProductCache cache;
+
+    @Inject
+    ProductPages pages;
 
     /** The product, or null. Counted, so that tests and operators see how often the cache misses reach the database. */
     @Counted(name = "larder.catalog.product.reads", absolute = true, description = "Products read from the database by id")
@@ -48,34 +68,50 @@ public class Products {
         requireFreeSku(draft.sku(), null);
         ProductRow row = new ProductRow(draft, now());
         em.persist(row);
+        pages.invalidate();
         return flushed(row);
     }
 
-    public Product replace(long id, ProductDraft draft) {
-        ProductRow row = existing(id);
+    /**
+     * Replaces a product: last writer wins, unless {@code precondition} (a client's {@code If-Match})
+     * names another version than the one in the database, which is a 412 that changes nothing.
+     */
+    public Product replace(long id, ProductDraft draft, Optional<IfMatch> precondition) {
+        ProductRow row = locked(id);
+        precondition.ifPresent(p -> p.require(row.toProduct().tag(), "Product " + id));
         requireFreeSku(draft.sku(), id);
         row.apply(draft, now());
-        return flushed(row);
+        return changed(row);
     }
 
     public void delete(long id) {
-        em.remove(existing(id));
+        em.remove(locked(id));
+        cache.remove(id);
+        pages.invalidate();
     }
 
     public Product adjustStock(long id, int delta) {
-        ProductRow row = existing(id);
+        ProductRow row = locked(id);
         if (!row.adjustStock(delta, now())) {
             throw new ClientErrorException("Stock of product " + id + " cannot change by " + delta, Response.Status.CONFLICT);
         }
-        return flushed(row);
+        return changed(row);
+    }
+
+    private Product changed(ProductRow row) {
+        Product product = flushed(row);
+        cache.remove(product.id());
+        pages.invalidate();
+        return product;
     }
 
     public long count() {
         return em.createNamedQuery("ProductRow.count", Long.class).getSingleResult();
     }
 
-    private ProductRow existing(long id) {
-        ProductRow row = em.find(ProductRow.class, id);
+    /** The row, locked against other writers until this transaction ends. */
+    private ProductRow locked(long id) {
+        ProductRow row = em.find(ProductRow.class, id, LockModeType.PESSIMISTIC_WRITE);
         if (row == null) {
             throw new NotFoundException("No product " + id);
         }
@@ -91,14 +127,29 @@ public class Products {
                 });
     }
 
-    /** Flushes so that a unique-key race with another instance surfaces here as 409, not at commit as 500. */
+    /**
+     * Flushes so that a unique-key race with another instance surfaces here as 409, not at commit as
+     * 500. Only a unique-key violation is a conflict; any other database failure stays what it is.
+     */
     private Product flushed(ProductRow row) {
         try {
             em.flush();
         } catch (PersistenceException e) {
-            throw duplicate(row.sku());
+            if (uniqueViolation(e)) {
+                throw duplicate(row.sku());
+            }
+            throw e;
         }
         return row.toProduct();
+    }
+
+    private static boolean uniqueViolation(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ClientErrorException duplicate(String sku) {

@@ -1,7 +1,8 @@
 package dev.larder.kit.caching.control;
 
 import dev.larder.kit.redis.control.RedisConnectionEvents;
-import dev.larder.kit.redis.control.RedisOutage;
+import dev.larder.kit.redis.control.CodecErrors;
+import dev.larder.kit.redis.control.RedisBreaker;
 import dev.larder.kit.redis.control.RedisSettings;
 import java.net.URI;
 import java.time.Duration;
@@ -24,7 +25,8 @@ final class Node implements AutoCloseable {
     private static int instances;
 
     final RedissonClient redisson;
-    final RedisOutage outage = new RedisOutage();
+    final RedisBreaker breaker;
+    final CodecErrors codecErrors = new CodecErrors();
     final CacheEngine engine = new CacheEngine();
     final InvalidationBus bus;
     private final CacheManager manager;
@@ -38,7 +40,8 @@ final class Node implements AutoCloseable {
                 .getCacheManager(URI.create("urn:larder-test-node-" + (++instances)), Node.class.getClassLoader());
         bus = new InvalidationBus(redisson, (cache, field) -> Optional.ofNullable(caches.get(cache))
                 .ifPresent(c -> c.invalidatedElsewhere(field)), () -> caches.values().forEach(NamedCache::clearNear));
-        outage.whenDown(bus::connectionLost);
+        breaker = new RedisBreaker(() -> redisson.getKeys().count() >= 0, Duration.ofMillis(100));
+        breaker.whenOpened(bus::connectionLost);
         connections.whenDisconnected(bus::connectionLost);
         engine.flights = new SingleFlight();
         awaitLive();
@@ -56,7 +59,7 @@ final class Node implements AutoCloseable {
     }
 
     NamedCache cache(String name, CacheSettings settings) {
-        return caches.computeIfAbsent(name, n -> CacheRegistry.open(n, settings, manager, redisson, bus, outage));
+        return caches.computeIfAbsent(name, n -> CacheRegistry.open(n, settings, manager, redisson, bus, breaker, codecErrors));
     }
 
     /** A {@code @CacheResult} call of key {@code key} whose method body is {@code loader}. */
@@ -72,6 +75,7 @@ final class Node implements AutoCloseable {
     @Override
     public void close() {
         bus.close();
+        breaker.close();
         manager.close();
         redisson.shutdown();
     }

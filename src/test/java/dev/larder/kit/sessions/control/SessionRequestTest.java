@@ -2,7 +2,7 @@ package dev.larder.kit.sessions.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.larder.kit.redis.control.RedisOutage;
+import dev.larder.kit.redis.control.RedisBreaker;
 import dev.larder.testing.RedisServer;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
@@ -64,7 +64,7 @@ class SessionRequestTest {
                         }
                         return null;
                     });
-            request = new SessionRequest(raw, response, store, SETTINGS, new RedisOutage());
+            request = new SessionRequest(raw, response, store, SETTINGS, new RedisBreaker(() -> true, java.time.Duration.ofMillis(100)));
         }
 
         String newId() {

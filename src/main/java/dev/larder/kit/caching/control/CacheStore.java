@@ -1,0 +1,153 @@
+package dev.larder.kit.caching.control;
+
+import dev.larder.kit.redis.control.Stamped;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import javax.cache.Cache;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.client.codec.Codec;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * The Redis side of one cache: entries in Redisson's JCache layout, read through the JCache API, and
+ * the loader leases beside them. Every write that races with a loader is one Lua script, so that
+ * there is no window between checking a lease and storing:
+ * <ul>
+ * <li>{@link #storeLoaded}: store if this loader's lease still holds, and release it, atomically;</li>
+ * <li>{@link #put}: store, break any lease and publish the invalidation, atomically;</li>
+ * <li>{@link #invalidate}: delete the entry, break any lease and publish, atomically.</li>
+ * </ul>
+ * Layout (Redisson's JCache): the hash {@code <name>} holds one field per entry, the sorted set
+ * {@code jcache_timeout_set:{<name>}} its expiry in epoch ms (Redisson evicts from it). The lease of
+ * an entry is {@code larder:lease:{<name>}:<field>}: the hash tag puts it in the hash's slot, so the
+ * scripts also run on Redis Cluster.
+ */
+class CacheStore {
+
+    static final String LEASE_PREFIX = "larder:lease:";
+
+    private static final String STORE_IF_LEASED = """
+            if redis.call('GET', KEYS[3]) ~= ARGV[4] then
+              return 0
+            end
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+            redis.call('DEL', KEYS[3])
+            return 1
+            """;
+
+    private static final String PUT = """
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+            redis.call('DEL', KEYS[3])
+            redis.call('PUBLISH', ARGV[5], ARGV[4])
+            return 1
+            """;
+
+    private static final String INVALIDATE = """
+            local removed = redis.call('HDEL', KEYS[1], ARGV[1])
+            redis.call('ZREM', KEYS[2], ARGV[1])
+            redis.call('DEL', KEYS[3])
+            redis.call('PUBLISH', ARGV[3], ARGV[2])
+            return removed
+            """;
+
+    private static final String RELEASE = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              return redis.call('DEL', KEYS[1])
+            end
+            return 0
+            """;
+
+    private final RedissonClient redisson;
+    private final Cache<String, Object> entries;
+    private final String hash;
+    private final String timeouts;
+    private final Duration leaseTtl;
+    private final Codec codec;
+
+    CacheStore(RedissonClient redisson, Cache<String, Object> entries, Duration leaseTtl) {
+        this.redisson = redisson;
+        this.entries = entries;
+        this.hash = entries.getName();
+        this.timeouts = "jcache_timeout_set:{" + hash + "}";
+        this.leaseTtl = leaseTtl;
+        this.codec = redisson.getConfig().getCodec();
+    }
+
+    /** The entry, or null; an expired entry is a miss. */
+    Object get(String field) {
+        return entries.get(field);
+    }
+
+    /** A lease token if this caller now holds the field's lease, null if another caller does. */
+    String tryLease(String field) {
+        String token = UUID.randomUUID().toString();
+        return redisson.<String>getBucket(lease(field), StringCodec.INSTANCE).setIfAbsent(token, leaseTtl) ? token : null;
+    }
+
+    /** Releases the lease if the token still holds it. */
+    void release(String field, String token) {
+        eval(RELEASE, List.of(lease(field)), bytes(token));
+    }
+
+    /** Stores a loaded value and releases the lease, only if {@code token} still holds it; else nothing. */
+    boolean storeLoaded(String field, Stamped value, String token) {
+        return eval(STORE_IF_LEASED, keys(field), bytes(field), encode(value), bytes(value.expiresAt()), bytes(token)) == 1L;
+    }
+
+    /** Stores a written value, fences out every loader of the field, and publishes {@code message}. */
+    void put(String field, Stamped value, String channel, String message) {
+        eval(PUT, keys(field), bytes(field), encode(value), bytes(value.expiresAt()), bytes(message), bytes(channel));
+    }
+
+    /** Deletes the entry, fences out every loader of the field, and publishes {@code message}; whether there was one. */
+    boolean invalidate(String field, String channel, String message) {
+        return eval(INVALIDATE, keys(field), bytes(field), bytes(message), bytes(channel)) == 1L;
+    }
+
+    /** Deletes every entry (JCache's clear). */
+    void clear() {
+        entries.clear();
+    }
+
+    String lease(String field) {
+        return LEASE_PREFIX + "{" + hash + "}:" + field;
+    }
+
+    private List<Object> keys(String field) {
+        return List.of(hash, timeouts, lease(field));
+    }
+
+    private long eval(String lua, List<Object> keys, byte[]... args) {
+        Long result = redisson.getScript(ByteArrayCodec.INSTANCE).eval(hash, RScript.Mode.READ_WRITE, lua,
+                RScript.ReturnType.LONG, keys, (Object[]) args);
+        return result == null ? 0 : result;
+    }
+
+    private byte[] encode(Stamped value) {
+        ByteBuf buf;
+        try {
+            buf = codec.getValueEncoder().encode(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a JsonProcessingException inside: a codec error, not an outage
+        }
+        try {
+            return ByteBufUtil.getBytes(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
+    private static byte[] bytes(Object text) {
+        return String.valueOf(text).getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.larder.kit.caching.control;
+
+import dev.larder.kit.caching.entity.PendingInvalidation;
+import dev.larder.kit.redis.control.RedisBreaker;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Carries out recorded invalidations in Redis (delete the entry, fence its loaders, tell every
+ * instance; or invalidate the whole cache), then deletes their rows. It runs right after each commit
+ * for that transaction's own rows, and every {@code larder.caching.outbox.interval} on every instance
+ * for rows older than {@code larder.caching.outbox.grace} (left behind by a Redis outage, an instance
+ * cut off from Redis, or an instance that died after its commit). Carrying out an invalidation twice
+ * is harmless, so instances need not coordinate.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class.getName());
+    static final int BATCH = 500;
+
+    @Inject
+    CacheRegistry registry;
+
+    @Inject
+    OutboxRows rows;
+
+    @Inject
+    RedisBreaker breaker;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    private Duration grace;
+    private ScheduledFuture<?> sweeping;
+    private volatile boolean databaseFailing;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object deployed) {
+        var config = ConfigProvider.getConfig(OutboxRelay.class.getClassLoader());
+        Duration interval = config.getOptionalValue("larder.caching.outbox.interval", String.class).map(Duration::parse)
+                .orElse(Duration.ofMillis(500));
+        grace = config.getOptionalValue("larder.caching.outbox.grace", String.class).map(Duration::parse)
+                .orElse(Duration.ofSeconds(1));
+        sweeping = scheduler.scheduleWithFixedDelay(this::sweep, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (sweeping != null) {
+            sweeping.cancel(false);
+        }
+    }
+
+    /** Right after a commit, on the committing thread: this transaction's own invalidations. */
+    void afterCommit(List<PendingInvalidation> recorded) {
+        List<Long> done = carryOut(recorded);
+        if (!done.isEmpty()) {
+            scheduler.execute(() -> forget(done));
+        }
+    }
+
+    /** Every interval: whatever is left over, from any instance. */
+    void sweep() {
+        if (!breaker.closed()) {
+            return;
+        }
+        try {
+            List<PendingInvalidation> due = rows.due(System.currentTimeMillis() - grace.toMillis(), BATCH);
+            databaseFailing = false;
+            if (!due.isEmpty()) {
+                LOG.fine(() -> "Relaying " + due.size() + " invalidations left in the outbox");
+                forget(carryOut(due));
+            }
+        } catch (RuntimeException e) {
+            if (!databaseFailing) {
+                databaseFailing = true;
+                LOG.log(Level.WARNING, "Cannot read the cache outbox; retrying every interval", e);
+            }
+        }
+    }
+
+    private List<Long> carryOut(List<PendingInvalidation> pending) {
+        List<Long> done = new ArrayList<>();
+        for (PendingInvalidation p : pending) {
+            NamedCache cache = registry.cache(p.cacheName());
+            boolean ok = p.cacheKey() == null ? cache.invalidateAll() : cache.removeKey(p.cacheKey());
+            if (!ok) {
+                break; // Redis is unavailable: the rest waits for the next sweep
+            }
+            done.add(p.id());
+        }
+        return done;
+    }
+
+    private void forget(List<Long> ids) {
+        try {
+            rows.delete(ids);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not delete " + ids.size() + " relayed invalidations; they will be relayed again", e);
+        }
+    }
+}

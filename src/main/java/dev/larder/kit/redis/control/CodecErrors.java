@@ -1,0 +1,38 @@
+package dev.larder.kit.redis.control;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Values that could not be encoded to or decoded from Redis JSON: a bug or a deployment mismatch,
+ * not an outage. Each distinct cause is logged once, as a SEVERE line naming the type, and every
+ * occurrence is counted ({@code larder_cache_codec_errors_total}).
+ */
+@ApplicationScoped
+public class CodecErrors {
+
+    private static final Logger LOG = Logger.getLogger(CodecErrors.class.getName());
+    private static final int MAX_REMEMBERED = 1_000;
+
+    private final LongAdder count = new LongAdder();
+    private final Set<String> logged = ConcurrentHashMap.newKeySet();
+
+    /** Counts a codec error met while trying to {@code action}, and logs its kind the first time. */
+    public void record(String action, RedisFailures.CodecError error) {
+        count.increment();
+        String subject = error.getMessage();
+        if (logged.size() < MAX_REMEMBERED && logged.add(subject)) {
+            LOG.log(Level.SEVERE, "A value could not go through the Redis JSON codec while trying to " + action
+                    + " (" + subject + "); the entry is skipped or replaced, Redis itself is fine."
+                    + " Add the type to larder.redis.codec.allowed-types or make it a plain record.", error);
+        }
+    }
+
+    public long total() {
+        return count.sum();
+    }
+}

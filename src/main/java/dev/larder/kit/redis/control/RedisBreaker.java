@@ -1,0 +1,134 @@
+package dev.larder.kit.redis.control;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one circuit breaker in front of Redis, shared by every part of the application that talks to
+ * it (caches, leases, the invalidation bus, sessions, the rate limiter, events).
+ *
+ * <p>Closed, every call goes to Redis. The first call that fails because Redis is unreachable,
+ * refused, paused or slow (a {@link RedisFailures#isOutage Redis outage}, never a codec error or a
+ * bug) opens it: the outage is logged once with its cause and every caller from then on gets its
+ * fallback at once, without touching Redis. While open, a background probe (not a request) asks
+ * Redis for one round trip every {@code probeInterval}; the first answer closes the breaker, which
+ * is logged once with how long the outage lasted. So no request pays a timeout once the breaker is
+ * open, and recovery comes within one probe interval plus one round trip of Redis answering.
+ */
+public class RedisBreaker implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RedisBreaker.class.getName());
+
+    private final AtomicBoolean open = new AtomicBoolean();
+    private final BooleanSupplier probe;
+    private final long probeMillis;
+    private final List<Runnable> onOpen = new CopyOnWriteArrayList<>();
+    private final List<Runnable> onClose = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "larder-redis-breaker-probe");
+        thread.setDaemon(true);
+        return thread;
+    });
+    final LongAdder opened = new LongAdder();
+    final LongAdder shortCircuited = new LongAdder();
+    private volatile long openedAtNanos;
+
+    /**
+     * @param probe         one round trip to Redis: true if it answered (may throw or take up to the Redis timeout)
+     * @param probeInterval pause between two probes while open
+     */
+    public RedisBreaker(BooleanSupplier probe, java.time.Duration probeInterval) {
+        this.probe = probe;
+        this.probeMillis = Math.max(1, probeInterval.toMillis());
+    }
+
+    /**
+     * Runs one Redis call: its result; {@code fallback} if the breaker is open or the call found Redis
+     * unavailable. A codec error surfaces as {@link RedisFailures.CodecError}; anything else that is
+     * not about Redis (a bug) propagates unchanged.
+     */
+    public <T> T call(String action, Supplier<T> call, T fallback) {
+        if (open.get()) {
+            shortCircuited.increment();
+            return fallback;
+        }
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            if (RedisFailures.isCodecError(e)) {
+                throw new RedisFailures.CodecError(e);
+            }
+            if (!RedisFailures.isOutage(e)) {
+                throw e;
+            }
+            failed(action, e);
+            return fallback;
+        }
+    }
+
+    /** Whether Redis is believed reachable: false from an outage until a probe answers. */
+    public boolean closed() {
+        return !open.get();
+    }
+
+    /** Opens the breaker because {@code action} found Redis unavailable; logs the first time only. */
+    public void failed(String action, Throwable cause) {
+        if (open.compareAndSet(false, true)) {
+            openedAtNanos = System.nanoTime();
+            opened.increment();
+            LOG.log(Level.WARNING, "Redis is unavailable (while trying to " + action + "); serving without it,"
+                    + " probing every " + probeMillis + " ms", cause);
+            onOpen.forEach(Runnable::run);
+            prober.schedule(this::probe, probeMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Runs {@code action} each time the breaker opens. */
+    public void whenOpened(Runnable action) {
+        onOpen.add(action);
+    }
+
+    /** Runs {@code action} each time the breaker closes again. */
+    public void whenClosed(Runnable action) {
+        onClose.add(action);
+    }
+
+    public long timesOpened() {
+        return opened.sum();
+    }
+
+    public long shortCircuits() {
+        return shortCircuited.sum();
+    }
+
+    void probe() {
+        boolean answered;
+        try {
+            answered = probe.getAsBoolean();
+        } catch (RuntimeException e) {
+            answered = false;
+        }
+        if (!answered) {
+            prober.schedule(this::probe, probeMillis, TimeUnit.MILLISECONDS);
+            return;
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAtNanos);
+        open.set(false);
+        LOG.info(() -> "Redis answers again after " + millis + " ms; using it again");
+        onClose.forEach(Runnable::run);
+    }
+
+    @Override
+    public void close() {
+        prober.shutdownNow();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.larder.kit.caching.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.larder.testing.Concurrently;
+import dev.larder.testing.RedisServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * A cache on a real redis-server that misbehaves: entries the codec cannot read or write (a bug, not
+ * an outage), a Redis that stops or stalls (an outage, behind the breaker), and a versioned cache
+ * whose version cannot be read.
+ */
+class CacheFaultsTest {
+
+    RedisServer redis;
+    Node node;
+    String cacheName;
+    final AtomicInteger loads = new AtomicInteger();
+
+    @BeforeEach
+    void start() throws Exception {
+        redis = RedisServer.start();
+        node = new Node(redis.address());
+        cacheName = "faults-" + UUID.randomUUID();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        redis.resume();
+        node.close();
+        redis.close();
+    }
+
+    @Test
+    void anEntryThatCannotBeReadIsACodecErrorReplacedByALoadNotAnOutage() throws Exception {
+        NamedCache cache = node.cache(cacheName, Node.settings(Duration.ofMinutes(1), 0, Duration.ofSeconds(5), Duration.ofSeconds(2), true));
+        node.get(cache, "near-one", () -> "kept near");
+        node.get(cache, "near-one", () -> "kept near");
+        assertThat(cache.stats().nearHits()).isEqualTo(1);
+        node.redisson.getMap(CacheRegistry.REDIS_PREFIX + cacheName, StringCodec.INSTANCE)
+                .put("k", "{\"@type\":\"com.example.RenamedAfterADeploy\",\"value\":{}}");
+
+        Object value = node.get(cache, "k", () -> "loaded-" + loads.incrementAndGet());
+
+        assertThat(value).isEqualTo("loaded-1");
+        assertThat(node.codecErrors.total()).isEqualTo(1);
+        assertThat(node.breaker.timesOpened()).as("Redis is fine: not an outage").isZero();
+        assertThat(node.bus.live()).isTrue();
+        assertThat(node.get(cache, "near-one", () -> "reloaded")).as("no near cache was cleared for it").isEqualTo("kept near");
+        assertThat(cache.stats().nearHits()).isEqualTo(2);
+        assertThat(node.redisson.getMap(CacheRegistry.REDIS_PREFIX + cacheName, StringCodec.INSTANCE).get("k").toString())
+                .as("the bad entry was replaced").contains("loaded-1");
+    }
+
+    @Test
+    void aValueTheCodecCannotWriteIsServedUncachedAndRedisStaysUp() throws Exception {
+        NamedCache cache = node.cache(cacheName, Node.settings(Duration.ofMinutes(1), 0, Duration.ofSeconds(5), Duration.ofSeconds(2), false));
+
+        Object first = node.get(cache, "k", () -> List.of("immutable-" + loads.incrementAndGet()));
+        Object second = node.get(cache, "k", () -> List.of("immutable-" + loads.incrementAndGet()));
+
+        assertThat(first).isEqualTo(List.of("immutable-1"));
+        assertThat(second).as("nothing was stored, so it loads again").isEqualTo(List.of("immutable-2"));
+        assertThat(node.codecErrors.total()).isEqualTo(2);
+        assertThat(node.breaker.timesOpened()).isZero();
+        assertThat(node.redisson.getMap(CacheRegistry.REDIS_PREFIX + cacheName, StringCodec.INSTANCE).get("k")).isNull();
+    }
+
+    @Test
+    void aVersionedCacheWhoseVersionCannotBeReadNeverAnswersOneKeyWithAnother() throws Exception {
+        NamedCache cache = node.cache(cacheName, new CacheSettings(Duration.ofMinutes(1), 0, true, 0,
+                Duration.ofSeconds(5), Duration.ofSeconds(2), false, 100, Duration.ofMinutes(1)));
+        redis.stop();
+
+        List<Object> answers = Concurrently.run(48, i -> node.get(cache, "category-" + (i % 8), () -> {
+            Thread.sleep(50); // slow enough for the calls to overlap
+            return "page of category-" + (i % 8);
+        }));
+
+        for (int i = 0; i < 48; i++) {
+            assertThat(answers.get(i)).isEqualTo("page of category-" + (i % 8));
+        }
+    }
+
+    @Test
+    void aPausedRedisCostsOneTimeoutThenNothingUntilItAnswersAgain() throws Exception {
+        NamedCache cache = node.cache(cacheName, Node.settings(Duration.ofMinutes(1), 0, Duration.ofSeconds(5), Duration.ofSeconds(2), false));
+        node.get(cache, "k", () -> "before");
+        redis.pause();
+
+        long first = timed(() -> assertThat(node.get(cache, "k", () -> "from the database")).isEqualTo("from the database"));
+        long later = 0;
+        for (int i = 0; i < 20; i++) {
+            later = Math.max(later, timed(() -> node.get(cache, "k", () -> "from the database")));
+        }
+        redis.resume();
+        long closedAfter = System.nanoTime();
+        while (!node.breaker.closed() && System.nanoTime() - closedAfter < Duration.ofSeconds(5).toNanos()) {
+            Thread.sleep(10);
+        }
+        long recoveryMillis = (System.nanoTime() - closedAfter) / 1_000_000;
+
+        assertThat(first).as("the first call waits for the 1 s timeout, no retry").isLessThan(1_500);
+        assertThat(later).as("the open breaker answers at once").isLessThan(100);
+        assertThat(node.breaker.timesOpened()).isEqualTo(1);
+        assertThat(recoveryMillis).as("recovery after Redis answers").isLessThan(2_000);
+        assertThat(node.get(cache, "k", () -> "reloaded")).as("Redis kept its data").isEqualTo("before");
+    }
+
+    private static long timed(ThrowingRunnable call) throws Exception {
+        long start = System.nanoTime();
+        call.run();
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+}
