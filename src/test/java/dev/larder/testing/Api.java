@@ -93,6 +93,22 @@ public final class Api {
         return m.find() ? Double.parseDouble(m.group(2)) : 0;
     }
 
+    /**
+     * Waits (at most {@code timeout}) until {@code /health/ready} answers 200: after a test restarted
+     * Redis, the shared breaker closes within a probe interval, and until then callers get their
+     * fallbacks (the rate limiter fails open, for one).
+     */
+    public Api awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (get("/health/ready").statusCode() != 200) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not ready after " + timeout + ": " + get("/health/ready").body());
+            }
+            Thread.sleep(50);
+        }
+        return this;
+    }
+
     public static JsonNode parse(String body) {
         try {
             return JSON.readTree(body);

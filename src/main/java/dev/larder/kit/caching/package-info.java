@@ -10,36 +10,52 @@
  * caches with a jittered per-entry TTL ({@code larder.caching.<cache>.ttl}, {@code .jitter}). A
  * versioned cache ({@code .versioned=true}) carries a namespace version inside its keys, so that
  * {@code @CacheRemoveAll} and {@code DELETE /api/caches/<name>} are one atomic bump: no {@code KEYS},
- * no mass {@code DEL}. Keys are readable strings built by
+ * no mass {@code DEL}; when the version cannot be read, the call bypasses the cache (loads, stores
+ * nothing), so two keys never share a field. Keys are readable strings built by
  * {@link dev.larder.kit.caching.control.CacheKeys} and only from simple types. Redis trouble never
- * fails a call: a read becomes a miss (the method runs), a write is skipped, and it is logged once.
+ * fails a call: behind the shared breaker a read becomes a miss (the method runs) and a write is
+ * skipped; a codec error is counted, logged once per type, and a bad entry is replaced.
  *
  * <p>Stampedes: {@link dev.larder.kit.caching.control.SingleFlight} loads a missing key once across
  * all instances — one flight per key inside an instance, a lease ({@code SET NX PX} with a random
  * token) across instances; waiters poll Redis with backoff and never wait past {@code lease-wait};
- * a loader that throws releases its lease, one that dies lets it lapse. The fence: a writer deletes
- * the lease, a loader stores only if its token still holds and then only with
- * {@code putIfAbsent} (an early refresh with {@code replace(old, new)}), so a slow loader's older
- * value never lands over a newer write. Early refresh is XFetch: each entry carries its load time Δ
+ * a loader that throws releases its lease, one that dies lets it lapse. The fence: every writer and
+ * invalidation deletes the lease in the same Lua script that changes the entry, and a loader stores
+ * with one script that checks its token, stores and releases, so a slow loader's older value never
+ * lands over a newer write (there is no window between the check and the store).
+ *
+ * <p>Transactional invalidation: a {@code @CacheRemove} or {@code @CacheRemoveAll} that runs inside a
+ * JTA transaction records the invalidation in the table {@code larder_cache_outbox} in that
+ * transaction ({@link dev.larder.kit.caching.control.InvalidationOutbox}); right after the commit it
+ * is carried out in Redis on the committing thread, and a row left over (Redis unavailable, the
+ * instance cut off from Redis or dead after its commit) is carried out by the relay of any instance
+ * that reaches both, every {@code larder.caching.outbox.interval} (500 ms) for rows older than
+ * {@code larder.caching.outbox.grace} (1 s). The database is the source of truth for invalidations
+ * too, so no single fault leaves a value older than the last commit in Redis for longer than that.
+ * Outside a transaction the annotations act at once, as JSR-107 says. Early refresh is XFetch: each entry carries its load time Δ
  * and expiry ({@link dev.larder.kit.redis.control.Stamped}); a hit refreshes when
  * {@code now − Δ·β·ln(rand) ≥ expiry}, under the lease, while everyone else keeps the current value.
  *
  * <p>Near cache: opt-in per cache, Caffeine, bounded by size and a TTL no longer than Redis's.
  * Every put, remove and invalidate-all is published on {@code larder:invalidations} with the
- * sender and a sequence; receivers drop their copies, and clear everything on a sequence gap. An
- * instance serves from its near cache only while it hears its own probes (every 200 ms) on that
- * channel: a lost connection or subscription clears and bypasses the near cache until the channel
- * is back. A value read from Redis is kept near only if no invalidation arrived during the read.
+ * sender and a sequence (by the same script that changes the entry); receivers drop their copies,
+ * and clear everything when a number is still missing 1 s after a later one arrived (publishes on
+ * different connections overtake each other, which is no loss). An instance serves from its near
+ * cache only while it hears its own probes (every 200 ms, published asynchronously) on that channel
+ * and the breaker is closed: 600 ms without hearing itself, for any reason including a stalled
+ * Redis, clears and bypasses the near cache until the channel is back. A value read from Redis is kept near only if no invalidation arrived during the read.
  * Propagation bound on a healthy loopback: 100 ms.
  *
  * <p>Keys: {@code larder:cache:<cache>} (hash, one field per entry, each expiring after TTL ± jitter
  * through Redisson's {@code jcache_timeout_set:{larder:cache:<cache>}}),
  * {@code larder:ns:<cache>} (version of a versioned cache, expires 4 × TTL + 1 h after its last bump,
- * and never goes back to a version in use), {@code larder:lease:<cache>:<field>} (loader lease,
- * expires after {@code lease-ttl}). Channel: {@code larder:invalidations}.
+ * and never goes back to a version in use), {@code larder:lease:{larder:cache:<cache>}:<field>} (loader
+ * lease, in the entry's hash slot, expires after {@code lease-ttl}, deleted by its loader or any
+ * writer). Channel: {@code larder:invalidations}. Table: {@code larder_cache_outbox} (rows deleted
+ * once relayed).
  *
- * <p>Out of scope: cluster-wide statistics (each instance counts its own). Known limit: the fence
- * check and the store are two round trips, so a remove landing exactly between them (well under a
- * millisecond on loopback) can still let a loaded value in; it then lives until its TTL.
+ * <p>Out of scope: cluster-wide statistics (each instance counts its own). Known limit: {@code @CachePut}
+ * outside a transaction is an unconditional write-through, as JSR-107 defines it, so two puts of one
+ * key on two instances may land in either order; the shop invalidates instead.
  */
 package dev.larder.kit.caching;

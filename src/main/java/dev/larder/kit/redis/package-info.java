@@ -1,16 +1,33 @@
 /**
- * Redis wiring: the application's one Redisson client and how its data is encoded.
+ * Redis wiring: the application's one Redisson client, how its data is encoded, and the one circuit
+ * breaker in front of it.
  *
  * <p>Decisions: the client comes from {@code larder.redis.config} (a Redisson YAML file, for single,
  * Sentinel or Cluster) or else {@code larder.redis.address} + {@code larder.redis.password}, with
- * small pools (16 connections, 2 idle) and lazy start, so the application deploys while Redis is
- * down. It is a {@code @Singleton} producer (Redisson's JCache needs the concrete client, not a
- * proxy) shut down on undeploy. The codec is always {@link dev.larder.kit.redis.control.JsonCodec}:
- * typed JSON with an allow-list ({@code larder.redis.codec.allowed-types}), map keys as plain
- * strings; never Kryo, never Java serialization (CVE-2023-42809 and its kind).
- * {@link dev.larder.kit.redis.control.RedisOutage} logs a Redis failure once with its cause and the
- * recovery once. {@link dev.larder.kit.redis.boundary.RedisHealthCheck} makes {@code /health/ready}
- * follow Redis.
+ * small pools (16 connections, 2 idle), lazy connection (the application deploys while Redis is
+ * down) and no command retries: a call costs at most {@code larder.redis.timeout}. It is built at
+ * deployment ({@code @Initialized(ApplicationScoped.class)}) with configuration read through the
+ * application's class loader, never by whichever request or readiness probe comes first (a probe's
+ * thread cannot see the WAR's configuration); an empty allow-list fails the deployment. It is a
+ * {@code @Singleton} producer (Redisson's JCache needs the concrete client, not a proxy) shut down on
+ * undeploy. The codec is always {@link dev.larder.kit.redis.control.JsonCodec}: typed JSON with an
+ * allow-list ({@code larder.redis.codec.allowed-types}), map keys as plain strings; never Kryo, never
+ * Java serialization (CVE-2023-42809 and its kind).
+ *
+ * <p>Failures: {@link dev.larder.kit.redis.control.RedisFailures} tells an outage (unreachable,
+ * refused, paused, slow) from a codec error (a value that cannot be written or read back: a bug,
+ * counted in {@code larder_cache_codec_errors_total} and logged once per type by
+ * {@link dev.larder.kit.redis.control.CodecErrors}) and from anything else (a bug, not caught).
+ * {@link dev.larder.kit.redis.control.RedisBreaker} is shared by every Redis user: the first outage
+ * opens it and is logged once with its cause; from then on every caller gets its fallback at once and
+ * a background probe (every 250 ms, never a request) closes it when Redis answers. Fallbacks, per
+ * user: caches read from the database and skip their writes (fail-open); sessions answer 503 to the
+ * requests that need one (fail-closed: a cart cannot be kept elsewhere); the rate limiter lets the
+ * request through or answers 503, as {@code larder.ratelimit.fail-open} says; events are dropped (the
+ * change is committed and its cache invalidation waits in the outbox). Metrics:
+ * {@code larder_redis_breaker_open}, {@code larder_redis_breaker_opened_total},
+ * {@code larder_redis_short_circuits_total}. {@link dev.larder.kit.redis.boundary.RedisHealthCheck}
+ * makes {@code /health/ready} down until deployment built the client, and while Redis is unavailable.
  *
  * <p>Keys: this package writes none of its own.
  */

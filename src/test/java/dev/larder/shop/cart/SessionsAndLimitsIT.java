@@ -9,6 +9,7 @@ import dev.larder.testing.Concurrently;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ class SessionsAndLimitsIT extends TwoInstances {
 
     @Test
     void admitsExactlyTheQuotaAcrossInstancesThenRefusesWithHeadersAndAdmitsAgainNextWindow() throws Exception {
+        a.awaitReady(Duration.ofSeconds(10)); // exact only while Redis is in use: not while a breaker is open
+        b.awaitReady(Duration.ofSeconds(10));
         Map<String, String> client = Map.of("X-API-Key", "it-" + UUID.randomUUID());
 
         List<HttpResponse<String>> answers = Concurrently.run(200, i -> (i % 2 == 0 ? a : b).request("GET", PROBE, client));
@@ -142,6 +145,8 @@ class SessionsAndLimitsIT extends TwoInstances {
         } finally {
             redisServer("redis-start");
         }
+        a.awaitReady(Duration.ofSeconds(30));
+        b.awaitReady(Duration.ofSeconds(30));
     }
 
     private static long product(Api api, long priceCents) {

@@ -67,6 +67,7 @@ class CoherenceIT extends TwoInstances {
         } finally {
             Redis.start();
         }
+        a.awaitReady(Duration.ofSeconds(10));
 
         Instant deadline = Instant.now().plusSeconds(20);
         String name = b.getJson("/api/products/" + id).path("name").asText();
@@ -84,6 +85,7 @@ class CoherenceIT extends TwoInstances {
     void aHotKeyIsRefreshedBeforeItExpiresUnderSteadyLoad() throws Exception {
         String category = "hot-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         Fixtures.create(a, category);
+        Fixtures.Database.awaitOutboxEmpty(); // a page invalidation left by an earlier test would be a second miss
         String page = "/api/products?category=" + category;
         long missesBefore = b.cacheStat("product-pages", "misses");
         long refreshesBefore = b.cacheStat("product-pages", "earlyRefreshes");

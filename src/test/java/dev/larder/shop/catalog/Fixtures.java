@@ -57,6 +57,22 @@ final class Fixtures {
             }
         }
 
+        /** Waits until every invalidation recorded in the outbox was relayed (at most 10 s). */
+        static void awaitOutboxEmpty() throws Exception {
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (true) {
+                try (Connection c = connect(); PreparedStatement s = c.prepareStatement("select count(*) from larder_cache_outbox");
+                     ResultSet r = s.executeQuery()) {
+                    r.next();
+                    if (r.getLong(1) == 0) {
+                        return;
+                    }
+                }
+                assertThat(System.nanoTime()).as("outbox still holds rows after 10 s").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+        }
+
         static long count() throws Exception {
             try (Connection c = connect(); PreparedStatement s = c.prepareStatement("select count(*) from product");
                  ResultSet r = s.executeQuery()) {

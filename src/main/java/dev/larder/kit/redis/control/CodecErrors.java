@@ -1,11 +1,15 @@
 package dev.larder.kit.redis.control;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
  * Values that could not be encoded to or decoded from Redis JSON: a bug or a deployment mismatch,
@@ -21,9 +25,23 @@ public class CodecErrors {
     private final LongAdder count = new LongAdder();
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
 
+    /** Absent when wired by hand (unit tests). */
+    @Inject
+    MetricRegistry metrics;
+
+    private Counter counter;
+
+    @PostConstruct
+    void register() {
+        counter = metrics.counter("larder.cache.codec.errors");
+    }
+
     /** Counts a codec error met while trying to {@code action}, and logs its kind the first time. */
     public void record(String action, RedisFailures.CodecError error) {
         count.increment();
+        if (counter != null) {
+            counter.inc();
+        }
         String subject = error.getMessage();
         if (logged.size() < MAX_REMEMBERED && logged.add(subject)) {
             LOG.log(Level.SEVERE, "A value could not go through the Redis JSON codec while trying to " + action
