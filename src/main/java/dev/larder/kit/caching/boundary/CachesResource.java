@@ -11,6 +11,7 @@ import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.ServiceUnavailableException;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 
@@ -28,11 +29,16 @@ public class CachesResource {
         return registry.all().stream().map(NamedCache::stats).toList();
     }
 
+    /** 204 once every instance was told; 503 (nothing done, retry) when Redis cannot be reached. */
     @DELETE
     @Path("{name}")
     public void invalidate(@PathParam("name") String name) {
-        registry.known(name)
+        boolean done = registry.known(name)
                 .orElseThrow(() -> new NotFoundException("No cache named '" + name + "'"))
                 .invalidateAll();
+        if (!done) {
+            throw new ServiceUnavailableException("Redis is unavailable, so cache '" + name
+                    + "' was not invalidated; retry once it answers", 1L);
+        }
     }
 }
