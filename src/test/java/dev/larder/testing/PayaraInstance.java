@@ -160,23 +160,29 @@ public final class PayaraInstance implements AutoCloseable {
         return new Api("http://127.0.0.1:" + port + "/");
     }
 
-    /** Waits until the application answers, or fails with the tail of the server log. */
+    /**
+     * Waits until the application answers, or fails with the last outcome and the tail of the server
+     * log. HTTP/1.1 as in {@link Api}: once, with the client's default (HTTP/2 by h2c upgrade), B
+     * answered no ping for 3 minutes after it had logged "ready" (cause not established).
+     */
     public PayaraInstance awaitReady(Duration timeout) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest ping = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/ping")).timeout(Duration.ofSeconds(2)).build();
         Instant deadline = Instant.now().plus(timeout);
+        String last = "no attempt";
         while (Instant.now().isBefore(deadline) && process.isAlive()) {
             try {
-                HttpResponse<Void> ping = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/ping"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                if (ping.statusCode() == 200) {
+                int status = http.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status == 200) {
                     return this;
                 }
+                last = "status " + status;
             } catch (IOException notYet) {
-                // still booting
+                last = notYet.toString();
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException("Payara Micro on port " + port + " did not become ready:\n" + tail());
+        throw new IllegalStateException("Payara Micro on port " + port + " did not become ready (last ping: " + last + "):\n" + tail());
     }
 
     private String tail() throws IOException {
