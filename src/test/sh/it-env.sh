@@ -6,8 +6,11 @@
 #   it-env.sh stop PORT         stop that Redis and drop that database
 #   it-env.sh redis-start PORT  (re)start only Redis, e.g. after a test stopped it
 #   it-env.sh redis-stop PORT   stop only Redis
+#   it-env.sh redis-pause PORT  freeze Redis (SIGSTOP): connections stay open, nothing answers
+#   it-env.sh redis-resume PORT thaw it (SIGCONT); it keeps its data
+#   it-env.sh redis-kill PORT   kill Redis with SIGKILL (redis-start brings it back empty)
 set -euo pipefail
-cmd=${1:?start|stop|redis-start|redis-stop}
+cmd=${1:?start|stop|redis-start|redis-stop|redis-pause|redis-resume|redis-kill}
 port=${2:?port}
 dir="$(cd "$(dirname "$0")/../../.." && pwd)/target/it-redis-$port"
 db="larder_it_$port"
@@ -26,8 +29,37 @@ redis_start() {
   return 1
 }
 
+# The pid of this port's redis-server, from the pidfile it wrote; fails unless that process is a redis-server.
+redis_pid() {
+  local pid
+  pid=$(cat "$dir/redis.pid" 2>/dev/null) || { echo "no pidfile $dir/redis.pid" >&2; return 1; }
+  [[ "$(ps -p "$pid" -o comm= 2>/dev/null)" == redis-server* ]] \
+    || { echo "redis-server $pid (port $port) is not running" >&2; return 1; }
+  echo "$pid"
+}
+
+redis_signal() {
+  local pid
+  pid=$(redis_pid)
+  kill "-$1" "$pid"
+}
+
 redis_stop() {
-  redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+  # A paused server would leave redis-cli waiting forever: thaw it first.
+  redis_signal CONT 2>/dev/null || true
+  timeout 10 redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+}
+
+redis_kill() {
+  local pid
+  pid=$(redis_pid)
+  kill -KILL "$pid"
+  for _ in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null || { rm -f "$dir/redis.pid"; return 0; }
+    sleep 0.05
+  done
+  echo "redis-server $pid (port $port) survived SIGKILL" >&2
+  return 1
 }
 
 psql_admin() {
@@ -46,5 +78,8 @@ case "$cmd" in
     ;;
   redis-start) redis_start ;;
   redis-stop) redis_stop ;;
+  redis-pause) redis_signal STOP ;;
+  redis-resume) redis_signal CONT ;;
+  redis-kill) redis_kill ;;
   *) echo "unknown command $cmd" >&2; exit 2 ;;
 esac

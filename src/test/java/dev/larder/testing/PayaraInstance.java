@@ -5,12 +5,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * A further Larder instance run the way operators run it ({@code java -jar payara-micro.jar
@@ -22,6 +27,7 @@ public final class PayaraInstance implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
+    private TcpProxy redisProxy;
 
     private PayaraInstance(Process process, int port, Path log) {
         this.process = process;
@@ -29,18 +35,37 @@ public final class PayaraInstance implements AutoCloseable {
         this.log = log;
     }
 
+    /** The statuses a readiness probe saw while an instance booted (0: no answer), the last one 200. */
+    public record Probed(PayaraInstance instance, List<Integer> statuses) {
+
+        /** How often each status was seen, in the order first seen, e.g. {@code {0=412, 503=31, 200=1}}. */
+        public Map<Integer, Long> counts() {
+            return statuses.stream().collect(Collectors.groupingBy(s -> s, LinkedHashMap::new, Collectors.counting()));
+        }
+    }
+
     private static PayaraInstance shared;
 
     /**
      * Instance B of the integration tests, started once per test JVM and stopped when it exits, so
      * that every IT class shares one boot. It runs without Hazelcast and with a 2 s TTL and a large
-     * XFetch β for {@code product-pages}, so that early refresh can be watched within seconds.
+     * XFetch β for {@code product-pages}, so that early refresh can be watched within seconds. It
+     * reaches the tests' Redis (system property {@code larder.it.redis-port}) only through a
+     * {@link TcpProxy} of this JVM, so that a test can cut B alone off from Redis ({@link #redisProxy()}).
      */
     public static synchronized PayaraInstance shared() throws Exception {
         if (shared == null) {
-            shared = start(Map.of("LARDER_CACHING_PRODUCT_PAGES_TTL", "PT2S", "LARDER_CACHING_PRODUCT_PAGES_XFETCH_BETA", "100"),
-                    "--nohazelcast").awaitReady(Duration.ofMinutes(3));
-            PayaraInstance started = shared;
+            TcpProxy proxy = TcpProxy.start(Integer.getInteger("larder.it.redis-port"));
+            PayaraInstance started;
+            try {
+                started = start(Map.of("LARDER_REDIS_ADDRESS", "redis://127.0.0.1:" + proxy.port(),
+                                "LARDER_CACHING_PRODUCT_PAGES_TTL", "PT2S", "LARDER_CACHING_PRODUCT_PAGES_XFETCH_BETA", "100"),
+                        "--nohazelcast");
+            } catch (IOException e) {
+                proxy.close();
+                throw e;
+            }
+            started.redisProxy = proxy;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     started.close();
@@ -48,6 +73,7 @@ public final class PayaraInstance implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }));
+            shared = started.awaitReady(Duration.ofMinutes(3));
         }
         return shared;
     }
@@ -56,7 +82,7 @@ public final class PayaraInstance implements AutoCloseable {
         int port = RedisServer.freePort();
         Path root = Files.createTempDirectory("larder-payara-" + port);
         Path log = root.resolve("server.log");
-        List<String> command = new java.util.ArrayList<>(List.of("java", "-Xmx384m", "-XX:+UseSerialGC", "-jar",
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx384m", "-XX:+UseSerialGC", "-jar",
                 System.getProperty("payara.microJar"), "--deploy", System.getProperty("larder.it.war"),
                 "--contextroot", "/", "--port", String.valueOf(port), "--rootdir", root.resolve("root").toString(),
                 "--nocluster"));
@@ -66,39 +92,112 @@ public final class PayaraInstance implements AutoCloseable {
         return new PayaraInstance(builder.start(), port, log);
     }
 
+    /**
+     * Starts an instance and polls its {@code /health/ready} every {@code period} from the moment the
+     * process is spawned, as a load balancer or Kubernetes would, until it answers 200; fails (and
+     * stops the instance) if that takes longer than {@code timeout} or the process ends.
+     */
+    public static Probed startWhileProbingReadiness(Duration period, Duration timeout, Map<String, String> env,
+                                                    String... extraOptions) throws Exception {
+        PayaraInstance instance = start(env, extraOptions);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.port + "/health/ready"))
+                .timeout(Duration.ofSeconds(2)).build();
+        List<Integer> statuses = new ArrayList<>();
+        long start = System.nanoTime();
+        for (long n = 1; System.nanoTime() - start < timeout.toNanos() && instance.process.isAlive(); n++) {
+            int status = status(http, probe);
+            statuses.add(status);
+            if (status == 200) {
+                return new Probed(instance, List.copyOf(statuses));
+            }
+            long untilNext = start + n * period.toNanos() - System.nanoTime();
+            if (untilNext > 0) {
+                TimeUnit.NANOSECONDS.sleep(untilNext);
+            }
+        }
+        String tail = instance.tail();
+        instance.close();
+        throw new IllegalStateException("Payara Micro on port " + instance.port + " was not ready after " + timeout
+                + " of probes, statuses " + new Probed(instance, statuses).counts() + ":\n" + tail);
+    }
+
+    private static int status(HttpClient http, HttpRequest probe) throws InterruptedException {
+        try {
+            return http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException noAnswer) {
+            return 0;
+        }
+    }
+
+    /** The proxy between this instance and Redis; only the shared instance B has one. */
+    public TcpProxy redisProxy() {
+        if (redisProxy == null) {
+            throw new IllegalStateException("this instance talks to Redis directly");
+        }
+        return redisProxy;
+    }
+
+    /** The server's console output (boot, deployment and application log). */
+    public Path log() {
+        return log;
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Kills the server with SIGKILL (no shutdown hooks, no goodbye to Redis or the database) and waits for it to end. */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("Payara Micro on port " + port + " survived SIGKILL for 30 s");
+        }
+    }
+
     public Api api() {
         return new Api("http://127.0.0.1:" + port + "/");
     }
 
-    /** Waits until the application answers, or fails with the tail of the server log. */
+    /**
+     * Waits until the application answers, or fails with the last outcome and the tail of the server
+     * log. HTTP/1.1 as in {@link Api}: once, with the client's default (HTTP/2 by h2c upgrade), B
+     * answered no ping for 3 minutes after it had logged "ready" (cause not established).
+     */
     public PayaraInstance awaitReady(Duration timeout) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest ping = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/ping")).timeout(Duration.ofSeconds(2)).build();
         Instant deadline = Instant.now().plus(timeout);
+        String last = "no attempt";
         while (Instant.now().isBefore(deadline) && process.isAlive()) {
             try {
-                HttpResponse<Void> ping = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/ping"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                if (ping.statusCode() == 200) {
+                int status = http.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status == 200) {
                     return this;
                 }
+                last = "status " + status;
             } catch (IOException notYet) {
-                // still booting
+                last = notYet.toString();
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException("Payara Micro on port " + port + " did not become ready:\n" + tail());
+        throw new IllegalStateException("Payara Micro on port " + port + " did not become ready (last ping: " + last + "):\n" + tail());
     }
 
     private String tail() throws IOException {
-        List<String> lines = Files.readAllLines(log);
+        List<String> lines = Files.readAllLines(log, StandardCharsets.ISO_8859_1); // never fails on odd bytes
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
     @Override
     public void close() throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+        }
+        if (redisProxy != null) {
+            redisProxy.close();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.larder.testing;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -10,6 +11,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import dev.larder.kit.redis.control.RedisSettings;
@@ -20,9 +25,24 @@ import dev.larder.kit.redis.control.RedisSettings;
  */
 public final class RedisServer implements AutoCloseable {
 
+    /**
+     * Every port handed out in this JVM (and the integration tests' Redis port), never handed out
+     * again: Redisson caches script SHAs per address in a static map, so a second server on a
+     * reused port answers that cache's EVALSHA with NOSCRIPT.
+     */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+    static {
+        Integer itRedis = Integer.getInteger("larder.it.redis-port");
+        if (itRedis != null) {
+            HANDED_OUT.add(itRedis);
+        }
+    }
+
     private final int port;
     private final Path dir;
     private Process process;
+    private boolean paused;
 
     private RedisServer(int port) throws IOException {
         this.port = port;
@@ -49,29 +69,39 @@ public final class RedisServer implements AutoCloseable {
                 Duration.ofSeconds(2), List.of(allowedTypes)).toConfig(RedisServer.class.getClassLoader()));
     }
 
-    public void stop() throws InterruptedException {
+    public void stop() throws InterruptedException, IOException {
         if (process != null) {
+            if (paused) {
+                resume(); // a stopped process would keep SIGTERM pending forever
+            }
             process.destroy();
-            process.waitFor();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
             process = null;
         }
     }
 
-    /** SIGSTOP: Redis keeps its connections and data but answers nothing, as a hung or partitioned server does. */
+    /** Freezes the server (SIGSTOP): connections stay open and nothing answers, as with a hung host. */
     public void pause() throws IOException, InterruptedException {
         signal("STOP");
+        paused = true;
     }
 
-    /** SIGCONT: answers again, with its data. */
+    /** Thaws a paused server (SIGCONT); it keeps its data and answers what was queued meanwhile. */
     public void resume() throws IOException, InterruptedException {
         signal("CONT");
+        paused = false;
     }
 
     private void signal(String name) throws IOException, InterruptedException {
         if (process == null) {
-            return;
+            throw new IllegalStateException("redis-server on port " + port + " is not running");
         }
-        new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
     }
 
     public void restart() throws IOException, InterruptedException {
@@ -80,7 +110,7 @@ public final class RedisServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedException, IOException {
         stop();
     }
 
@@ -93,10 +123,33 @@ public final class RedisServer implements AutoCloseable {
         awaitPort(port, Duration.ofSeconds(10));
     }
 
-    public static int freePort() throws IOException {
+    /** A port nothing listens on and that this JVM has never handed out before. */
+    public static int freePort() {
+        return fresh(RedisServer::ephemeralPort);
+    }
+
+    /** The first candidate not handed out before (bounded: 1000 candidates). */
+    static int fresh(IntSupplier candidates) {
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int candidate = candidates.getAsInt();
+            if (HANDED_OUT.add(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("no fresh free port after 1000 attempts");
+    }
+
+    private static int ephemeralPort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+    }
+
+    /** Records a port that was bound otherwise (e.g. to port 0), so that {@link #freePort()} never hands it out. */
+    static void handedOut(int port) {
+        HANDED_OUT.add(port);
     }
 
     static void awaitPort(int port, Duration timeout) throws InterruptedException {

@@ -166,6 +166,9 @@ class CatalogIT extends TwoInstances {
             assertThat(ready.statusCode()).isEqualTo(503);
             assertThat(ready.body()).contains("\"redis\"").contains("DOWN");
             assertThat(a.get("/api/products/" + id).statusCode()).as("served from the database").isEqualTo(200);
+            HttpResponse<String> invalidate = a.send("DELETE", "/api/caches/products", null, null);
+            assertThat(invalidate.statusCode()).as("an invalidation nobody heard is not a success").isEqualTo(503);
+            assertThat(invalidate.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         } finally {
             Redis.start();
         }

@@ -2,6 +2,7 @@ package dev.larder.shop.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.larder.testing.Api;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -38,9 +39,22 @@ final class Fixtures {
     }
 
     static String draft(String sku, String name, long priceCents, String category) {
+        return draft(sku, name, priceCents, category, 10);
+    }
+
+    static String draft(String sku, String name, long priceCents, String category, int stock) {
         return """
-                {"sku":"%s","name":"%s","description":"From the tests","priceCents":%d,"stock":10,"category":"%s"}"""
-                .formatted(sku, name, priceCents, category);
+                {"sku":"%s","name":"%s","description":"From the tests","priceCents":%d,"stock":%d,"category":"%s"}"""
+                .formatted(sku, name, priceCents, stock, category);
+    }
+
+    /** The fields of a product that a write sets, to compare what an instance serves with the database row. */
+    record Row(String sku, String name, String description, long priceCents, int stock, String category) {
+
+        static Row of(JsonNode product) {
+            return new Row(product.path("sku").asText(), product.path("name").asText(), product.path("description").asText(),
+                    product.path("priceCents").asLong(), product.path("stock").asInt(), product.path("category").asText());
+        }
     }
 
     /** Direct access to the test database, to change or count rows behind the application's back. */
@@ -70,6 +84,17 @@ final class Fixtures {
                 }
                 assertThat(System.nanoTime()).as("outbox still holds rows after 10 s").isLessThan(deadline);
                 Thread.sleep(50);
+            }
+        }
+
+        /** The product's row as committed, or null if there is none. */
+        static Row row(long id) throws Exception {
+            try (Connection c = connect(); PreparedStatement s = c.prepareStatement(
+                    "select sku, name, description, pricecents, stock, category from product where id = ?")) {
+                s.setLong(1, id);
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next() ? new Row(r.getString(1), r.getString(2), r.getString(3), r.getLong(4), r.getInt(5), r.getString(6)) : null;
+                }
             }
         }
 

@@ -2,6 +2,8 @@ package dev.larder.shop.catalog;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +36,27 @@ final class Redis {
         run(List.of("bash", "src/test/sh/it-env.sh", "redis-stop", PORT));
     }
 
+    /** Starts Redis again, empty (after {@link #stop()} or {@link #kill()}). */
     static void start() throws Exception {
         run(List.of("bash", "src/test/sh/it-env.sh", "redis-start", PORT));
+    }
+
+    /** SIGKILL: no shutdown, every connection dropped at once; {@link #start()} brings it back empty. */
+    static void kill() throws Exception {
+        run(List.of("bash", "src/test/sh/it-env.sh", "redis-kill", PORT));
+    }
+
+    /**
+     * SIGSTOP: connections stay open and nothing answers, as with a hung host. Every test that pauses
+     * resumes in a finally; meanwhile nothing in this class may be called but {@link #resume()}.
+     */
+    static void pause() throws Exception {
+        run(List.of("bash", "src/test/sh/it-env.sh", "redis-pause", PORT));
+    }
+
+    /** SIGCONT: Redis carries on with its data and answers what was queued meanwhile. */
+    static void resume() throws Exception {
+        run(List.of("bash", "src/test/sh/it-env.sh", "redis-resume", PORT));
     }
 
     private static String cli(String... args) throws Exception {
@@ -44,13 +65,23 @@ final class Redis {
         return run(command).strip();
     }
 
+    /** Runs a command for at most 20 s (a paused Redis never answers redis-cli) and returns its output. */
     private static String run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(20, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IllegalStateException(command + " failed: " + output);
+        Path output = Files.createTempFile("larder-redis-cli", ".out");
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            boolean ended = process.waitFor(20, TimeUnit.SECONDS);
+            if (!ended) {
+                process.destroyForcibly().waitFor();
+            }
+            String text = Files.readString(output, StandardCharsets.UTF_8);
+            if (!ended || process.exitValue() != 0) {
+                throw new IllegalStateException(command + (ended ? " failed: " : " did not end within 20 s: ") + text);
+            }
+            return text;
+        } finally {
+            Files.deleteIfExists(output);
         }
-        return output;
     }
 
     private static String nullIfEmpty(String value) {

@@ -34,7 +34,6 @@ class CacheFaultsTest {
 
     @AfterEach
     void stop() throws Exception {
-        redis.resume();
         node.close();
         redis.close();
     }
