@@ -112,8 +112,9 @@ class InvalidationBus implements AutoCloseable {
             connectionLost();
         }
         senders.values().forEach(s -> {
+            String before = s.toString();
             if (s.gapOverdue(System.nanoTime())) {
-                gap(s.toString());
+                gap(before);
             }
         });
     }

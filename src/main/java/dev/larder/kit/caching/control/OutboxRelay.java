@@ -7,12 +7,14 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.concurrent.ContextService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -23,8 +25,11 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * instance; or invalidate the whole cache), then deletes their rows. It runs right after each commit
  * for that transaction's own rows, and every {@code larder.caching.outbox.interval} on every instance
  * for rows older than {@code larder.caching.outbox.grace} (left behind by a Redis outage, an instance
- * cut off from Redis, or an instance that died after its commit). Carrying out an invalidation twice
- * is harmless, so instances need not coordinate.
+ * cut off from Redis, or an instance that died after its commit). And when this instance's breaker
+ * is about to close after an outage, it first relays every row, whatever its age: during the outage
+ * this instance served from the database, and it must not go back to reading Redis while Redis may
+ * still hold a value older than those commits. Carrying out an invalidation twice is harmless, so
+ * instances need not coordinate.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -44,6 +49,9 @@ public class OutboxRelay {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
+    @Resource
+    ContextService context;
+
     private Duration grace;
     private ScheduledFuture<?> sweeping;
     private volatile boolean databaseFailing;
@@ -55,6 +63,9 @@ public class OutboxRelay {
         grace = config.getOptionalValue("larder.caching.outbox.grace", String.class).map(Duration::parse)
                 .orElse(Duration.ofSeconds(1));
         sweeping = scheduler.scheduleWithFixedDelay(this::sweep, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        // the breaker's probe thread is not a managed one: give the step this application's context
+        breaker.beforeClosing(context.createContextualProxy((BooleanSupplier) () -> breaker.whileRecovering(this::relayEverything),
+                BooleanSupplier.class));
     }
 
     @PreDestroy
@@ -90,6 +101,23 @@ public class OutboxRelay {
                 LOG.log(Level.WARNING, "Cannot read the cache outbox; retrying every interval", e);
             }
         }
+    }
+
+    /** Every row, whatever its age; false if Redis failed again meanwhile. */
+    private boolean relayEverything() {
+        List<PendingInvalidation> due;
+        try {
+            due = rows.due(Long.MAX_VALUE, BATCH);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Cannot read the cache outbox while Redis comes back; the sweep will relay it", e);
+            return true; // the database is the trouble now, not Redis: do not keep the cache off for it
+        }
+        List<Long> done = carryOut(due);
+        forget(done);
+        if (done.size() < due.size()) {
+            return false; // Redis failed again
+        }
+        return due.size() < BATCH || relayEverything();
     }
 
     private List<Long> carryOut(List<PendingInvalidation> pending) {

@@ -23,6 +23,11 @@ import java.util.logging.Logger;
  * Redis for one round trip every {@code probeInterval}; the first answer closes the breaker, which
  * is logged once with how long the outage lasted. So no request pays a timeout once the breaker is
  * open, and recovery comes within one probe interval plus one round trip of Redis answering.
+ *
+ * <p>Before it closes, the breaker runs the {@link #beforeClosing} steps (such as relaying the
+ * invalidations that could not reach Redis during the outage), whose Redis calls pass although the
+ * breaker is still open: nobody reads Redis again before what it holds is known to be current. A
+ * step that finds Redis unavailable again keeps the breaker open until the next probe.
  */
 public class RedisBreaker implements AutoCloseable {
 
@@ -33,6 +38,8 @@ public class RedisBreaker implements AutoCloseable {
     private final long probeMillis;
     private final List<Runnable> onOpen = new CopyOnWriteArrayList<>();
     private final List<Runnable> onClose = new CopyOnWriteArrayList<>();
+    private final List<BooleanSupplier> beforeClosing = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<Boolean> recovering = ThreadLocal.withInitial(() -> false);
     private final ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "larder-redis-breaker-probe");
         thread.setDaemon(true);
@@ -57,7 +64,7 @@ public class RedisBreaker implements AutoCloseable {
      * not about Redis (a bug) propagates unchanged.
      */
     public <T> T call(String action, Supplier<T> call, T fallback) {
-        if (open.get()) {
+        if (open.get() && !recovering.get()) {
             shortCircuited.increment();
             return fallback;
         }
@@ -97,6 +104,25 @@ public class RedisBreaker implements AutoCloseable {
         onOpen.add(action);
     }
 
+    /**
+     * Runs {@code step} each time Redis answers again, before the breaker closes; it returns false
+     * if it could not finish (then the breaker stays open until the next probe). The step's Redis
+     * calls must run inside {@link #whileRecovering}.
+     */
+    public void beforeClosing(BooleanSupplier step) {
+        beforeClosing.add(step);
+    }
+
+    /** Runs {@code work} on this thread with the breaker's permission to call Redis while it is still open. */
+    public boolean whileRecovering(BooleanSupplier work) {
+        recovering.set(true);
+        try {
+            return work.getAsBoolean();
+        } finally {
+            recovering.remove();
+        }
+    }
+
     /** Runs {@code action} each time the breaker closes again. */
     public void whenClosed(Runnable action) {
         onClose.add(action);
@@ -117,7 +143,7 @@ public class RedisBreaker implements AutoCloseable {
         } catch (RuntimeException e) {
             answered = false;
         }
-        if (!answered) {
+        if (!answered || !beforeClosing.stream().allMatch(this::completed)) {
             prober.schedule(this::probe, probeMillis, TimeUnit.MILLISECONDS);
             return;
         }
@@ -125,6 +151,15 @@ public class RedisBreaker implements AutoCloseable {
         open.set(false);
         LOG.info(() -> "Redis answers again after " + millis + " ms; using it again");
         onClose.forEach(Runnable::run);
+    }
+
+    private boolean completed(BooleanSupplier step) {
+        try {
+            return step.getAsBoolean();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "A recovery step failed; Redis stays unused until the next probe", e);
+            return false;
+        }
     }
 
     @Override
