@@ -2,7 +2,6 @@ package dev.larder.shop.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.larder.testing.Api;
 import dev.larder.testing.Concurrently;
 import dev.larder.testing.Eventually;
