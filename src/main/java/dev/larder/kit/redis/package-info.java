@@ -28,6 +28,11 @@
  * {@code larder_redis_breaker_open}, {@code larder_redis_breaker_opened_total},
  * {@code larder_redis_short_circuits_total}. {@link dev.larder.kit.redis.boundary.RedisHealthCheck}
  * makes {@code /health/ready} down until deployment built the client, and while Redis is unavailable.
+ * Why not MicroProfile Fault Tolerance's {@code @CircuitBreaker}: it keeps one breaker per annotated
+ * method, so the caches, sessions and limiter would each have to find the outage for themselves,
+ * and in its half-open state request threads make the trial calls and pay the timeout; here one
+ * breaker serves every user and only a background probe ever waits on a Redis that does not answer.
+ * Redisson's own settings do the rest: no retries, one timeout per call.
  *
  * <p>Keys: this package writes none of its own.
  */
