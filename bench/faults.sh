@@ -64,9 +64,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-boot() { # a fresh instance on an empty Redis; the database is seeded by the first boot only
+# Loopback only: the HTTP listener binds 127.0.0.1 (Payara's default is every interface), and
+# Payara's Hazelcast data grid, which still listens on *:6900 despite --nohazelcast, is switched off.
+printf '%s\n' \
+  'set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1' \
+  'set configs.config.server-config.hazelcast-config-specific-configuration.enabled=false' > "$work/preboot.txt"
+boot() { # a fresh instance (fresh runtime directory) on an empty Redis; the first boot seeds the database
   timeout 5 redis-cli -p "$redis_port" flushall >/dev/null
-  payara "$app_port" "$work/server-$1.log"
+  rm -rf "$work/root-$app_port"
+  payara "$app_port" "$work/server-$1.log" --prebootcommandfile "$work/preboot.txt"
   app_pid=$!
   for _ in $(seq 1 240); do
     curl -sf --max-time 2 "$base/api/products/10000" >/dev/null 2>&1 && break
@@ -74,6 +80,7 @@ boot() { # a fresh instance on an empty Redis; the database is seeded by the fir
   done
   curl -sf --max-time 5 "$base/api/products/10000" >/dev/null || { tail -40 "$work/server-$1.log"; exit 1; }
   curl -sf --max-time 5 -X DELETE "$base/api/caches/products" >/dev/null
+  echo "  instance up; its TCP listeners: $(ss -ltnH -p | grep "pid=$app_pid," | awk '{print $4}' | tr '\n' ' ')"
 }
 await_ready() { # seconds until /health/ready answers 200, at most 60
   local start; start=$(now_ms)
