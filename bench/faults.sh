@@ -31,6 +31,7 @@ m = re.fullmatch(r"PT(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?", sys.argv[1])
 print(round((int(m.group(1) or 0) * 60 + float(m.group(2) or 0)) * 1000))' "${LARDER_REDIS_TIMEOUT:-PT1S}")
 app_pid=""
 driver_pid=""
+load_pid=""
 
 now_ms() { date +%s%3N; }
 sleep_until() { # epoch ms
@@ -46,23 +47,38 @@ redis_up() { # starts the private redis-server and writes its pid to $work/redis
   timeout 2 redis-cli -p "$redis_port" info server | awk -F: '/^process_id:/{print $2}' | tr -d '\r' > "$work/redis.pid"
 }
 redis_pid() { cat "$work/redis.pid" 2>/dev/null || true; }
-stop_app() {
-  if [ -n "$app_pid" ]; then kill "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true; fi
+load() { # wrk ARGS...: in the background, so that a signal interrupts the wait and the cleanup runs at once
+  wrk "$@" &
+  load_pid=$!
+  wait "$load_pid"
+  load_pid=""
+}
+stop_app() { # SIGTERM, then SIGKILL if it has not exited within 30 s
+  [ -n "$app_pid" ] || return 0
+  kill "$app_pid" 2>/dev/null || true
+  for _ in $(seq 1 60); do
+    ps -o stat= -p "$app_pid" | grep -q '^[^Z]' || break   # gone or a zombie
+    sleep 0.5
+  done
+  kill -KILL "$app_pid" 2>/dev/null || true
+  wait "$app_pid" 2>/dev/null || true
   app_pid=""
 }
-cleanup() {
+cleanup() { # load, fault driver, then Redis resumed before the app is stopped, so nothing waits on a paused Redis
+  if [ -n "$load_pid" ]; then kill "$load_pid" 2>/dev/null || true; wait "$load_pid" 2>/dev/null || true; fi
   if [ -n "$driver_pid" ]; then
     pkill -P "$driver_pid" 2>/dev/null || true   # its sleep
     kill "$driver_pid" 2>/dev/null || true; wait "$driver_pid" 2>/dev/null || true
   fi
-  stop_app
   local pid; pid=$(redis_pid)
   if [ -n "$pid" ]; then kill -CONT "$pid" 2>/dev/null || true; fi
+  stop_app
   timeout 10 redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || { [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; } || true
   psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
   rm -rf "$work"/root-*   # Payara's unpacked runtime; server logs and per-request records stay in $work
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 # Loopback only: the HTTP listener binds 127.0.0.1 (Payara's default is every interface), and
 # Payara's Hazelcast data grid, which still listens on *:6900 despite --nohazelcast, is switched off.
@@ -90,7 +106,7 @@ await_ready() { # seconds until /health/ready answers 200, at most 60
   done
   curl -sf --max-time 5 "$base/health/ready" >/dev/null 2>&1 || echo "  (not ready after 60 s)"
   echo "  ready $(( ($(now_ms) - start) / 1000 )) s after the run; ids 1..1000 warmed again"
-  wrk -t1 -c1 -d3s -s bench/warm.lua "$base" >/dev/null
+  load -t1 -c1 -d3s -s bench/warm.lua "$base" >/dev/null
 }
 cache_stats() {
   curl -s --max-time 10 "$base/api/caches" | python3 -c '
@@ -99,10 +115,10 @@ for c in json.load(sys.stdin):
     if c["name"] in ("products", "product-pages"):
         print("  cache {name}: hits {hits} (near {nearHits}, Redis {remoteHits}), misses {misses}, loads {loads}, loadFailures {loadFailures}".format(**c))' || echo "  (no cache statistics)"
 }
-cold_path() { # prints the cold-path req/s to stdout, wrk's lines to the terminal
-  wrk -t2 -c"$CONNECTIONS" -d5s --latency -s bench/cold.lua "$base" -- 2 > "$work/cold.txt"
-  grep -E "Requests/sec|^ +(50|99)%|requests in|Non-2xx" "$work/cold.txt" >&2
-  awk '/Requests\/sec/{print $2}' "$work/cold.txt"
+cold_path() { # sets cold to the cold path's req/s
+  load -t2 -c"$CONNECTIONS" -d5s --latency -s bench/cold.lua "$base" -- 2 > "$work/cold.txt"
+  grep -E "Requests/sec|^ +(50|99)%|requests in|Non-2xx" "$work/cold.txt"
+  cold=$(awk '/Requests\/sec/{print $2}' "$work/cold.txt")
 }
 inject() { # pause|kill, t0 ms; runs in the background during a wrk run
   local fault=$1 t0=$2 pid; pid=$(redis_pid)
@@ -121,7 +137,7 @@ fault_run() { # name, pause|kill, page every N requests (0 = hot only), cold req
   echo "## $name"
   inject "$fault" "$t0" > "$work/$name.inject" &
   driver_pid=$!
-  wrk -t"$CONNECTIONS" -c"$CONNECTIONS" -d"$((2 + 3 * PHASE_SECONDS + TAIL_SECONDS))s" --timeout 60s -s bench/faults.lua "$base" \
+  load -t"$CONNECTIONS" -c"$CONNECTIONS" -d"$((2 + 3 * PHASE_SECONDS + TAIL_SECONDS))s" --timeout 60s -s bench/faults.lua "$base" \
     -- "$t0" "$((PHASE_SECONDS * 1000))" 3 "$page_every" "$work/$name.records" > "$work/$name.wrk"
   wait "$driver_pid"
   driver_pid=""
@@ -151,12 +167,12 @@ for scenario in $SCENARIOS; do
   echo
   echo "# $title"
   boot "$scenario"
-  wrk -t1 -c1 -d3s -s bench/warm.lua "$base" >/dev/null
+  load -t1 -c1 -d3s -s bench/warm.lua "$base" >/dev/null
   # JIT warm-up on the same mix (records nothing: zero phases), and the page caches filled
-  wrk -t"$CONNECTIONS" -c"$CONNECTIONS" -d15s -s bench/faults.lua "$base" -- 0 1 0 10 /dev/null >/dev/null
+  load -t"$CONNECTIONS" -c"$CONNECTIONS" -d15s -s bench/faults.lua "$base" -- 0 1 0 10 /dev/null >/dev/null
   echo "## cold path on this instance: GET /api/products/<never asked before>, 5 s"
-  cold=$(cold_path)
-  wrk -t1 -c1 -d3s -s bench/warm.lua "$base" >/dev/null
+  cold_path
+  load -t1 -c1 -d3s -s bench/warm.lua "$base" >/dev/null
   fault_run "$scenario-mixed" "$scenario" 10 "$cold"
   await_ready
   fault_run "$scenario-hot" "$scenario" 0 "$cold"
