@@ -8,10 +8,11 @@ start_redis() { # port
   redis-server --port "$1" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes --dir "$work" --logfile "$work/redis-$1.log"
 }
 stop_redis() { redis-cli -p "$1" shutdown nosave >/dev/null 2>&1 || true; }
-# java -jar payara-micro with server-config/; environment from the caller. Usage: payara PORT LOG
+# java -jar payara-micro with server-config/; environment from the caller. Usage: payara PORT LOG [MORE PAYARA ARGS...]
 payara() {
+  local port=$1 log=$2; shift 2
   # shellcheck disable=SC2046
   java $(grep -v '^#' server-config/jvm.options) -jar "$micro_jar" --deploy target/larder.war \
-    $(grep -v '^#' server-config/payara-micro.args) --port "$1" --rootdir "$work/root-$1" > "$2" 2>&1 &
+    $(grep -v '^#' server-config/payara-micro.args) --port "$port" --rootdir "$work/root-$port" "$@" > "$log" 2>&1 &
 }
 machine() { echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB"; }
