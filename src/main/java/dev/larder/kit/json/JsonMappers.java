@@ -21,6 +21,7 @@ public final class JsonMappers {
 
     private static final ObjectMapper STRICT = base()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .addModule(wellFormedStrings())
             .build();
 
     private static final ObjectMapper STORAGE = base()
@@ -49,6 +50,32 @@ public final class JsonMappers {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+    }
+
+    /**
+     * Strings that are valid Unicode: JSON's {@code \\uD800} escapes can spell a lone surrogate,
+     * which is no character at all, cannot be encoded as UTF-8 and would be stored as {@code ?} or
+     * break a later reader. Such a string is a bad request.
+     */
+    private static SimpleModule wellFormedStrings() {
+        return new SimpleModule("larder-well-formed-strings").addDeserializer(String.class, new JsonDeserializer<>() {
+            @Override
+            public String deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+                if (!p.hasToken(com.fasterxml.jackson.core.JsonToken.VALUE_STRING)) {
+                    return (String) ctx.handleUnexpectedToken(String.class, p);
+                }
+                String text = p.getText();
+                for (int i = 0; i < text.length(); i++) {
+                    char c = text.charAt(i);
+                    if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                        i++;
+                    } else if (Character.isSurrogate(c)) {
+                        return (String) ctx.handleWeirdStringValue(String.class, text, "a lone UTF-16 surrogate is not a character");
+                    }
+                }
+                return text;
+            }
+        });
     }
 
     /** ISO-8601 instants, without pulling in the JSR-310 module for one type. */

@@ -25,12 +25,16 @@ import org.junit.jupiter.api.Test;
 class SessionsAndLimitsIT extends TwoInstances {
 
     static final String PROBE = "/api/limited-probe";
+    /** Limited by the "quota-keys" policy: 50 per 30 s. */
+    static final String KEYS_PROBE = "/api/limited-keys";
+    /** The one API key the build configures (as its SHA-256 in LARDER_RATELIMIT_API_KEYS). */
+    static final String KNOWN_KEY = "it-known-key";
 
     @Test
     void admitsExactlyTheQuotaAcrossInstancesThenRefusesWithHeadersAndAdmitsAgainNextWindow() throws Exception {
         a.awaitReady(Duration.ofSeconds(10)); // exact only while Redis is in use: not while a breaker is open
         b.awaitReady(Duration.ofSeconds(10));
-        Map<String, String> client = Map.of("X-API-Key", "it-" + UUID.randomUUID());
+        Map<String, String> client = Map.of("X-API-Key", KNOWN_KEY);
 
         List<HttpResponse<String>> answers = Concurrently.run(200, i -> (i % 2 == 0 ? a : b).request("GET", PROBE, client));
 
@@ -44,13 +48,24 @@ class SessionsAndLimitsIT extends TwoInstances {
             assertThat(Api.parse(r.body()).path("status").asInt()).isEqualTo(429);
         });
 
-        Thread.sleep(5200);
+        Thread.sleep(5300);
         assertThat(a.request("GET", PROBE, client).statusCode()).as("the next window admits again").isNotEqualTo(429);
     }
 
     @Test
+    void unknownApiKeysBuyNoQuotaOfTheirOwn() throws Exception {
+        List<HttpResponse<String>> answers = Concurrently.run(200, i -> (i % 2 == 0 ? a : b)
+                .request("GET", KEYS_PROBE, Map.of("X-API-Key", "made-up-" + UUID.randomUUID())));
+
+        assertThat(answers.stream().filter(r -> r.statusCode() != 429).count())
+                .as("200 requests from one address, each with a new key, quota 50").isEqualTo(50);
+        assertThat(redis("EVAL", "return #redis.call('KEYS', 'larder:ratelimit:quota-keys:*')", "0"))
+                .as("one limiter key, the address's: fake keys add none").isEqualTo("1");
+    }
+
+    @Test
     void aSpoofedForwardedForFromAnUntrustedPeerIsIgnored() throws Exception {
-        Thread.sleep(5200); // a fresh window for this test's client, the loopback address
+        Thread.sleep(5300); // a fresh window (5 s plus one bucket) for this test's client, the loopback address
         int admitted = 0;
         for (int i = 0; i < 60; i++) {
             HttpResponse<String> answer = a.request("GET", PROBE, Map.of("X-Forwarded-For", "198.51.100." + i));

@@ -38,7 +38,8 @@ final class BadInputs {
         // strings: blank, too long, odd characters
         for (String fields : List.of("\"name\":\"   \"", "\"name\":\"" + "n".repeat(201) + "\"", "\"sku\":\"has space\"",
                 "\"sku\":\"tea\u2615\"", "\"sku\":\"" + "s".repeat(65) + "\"", "\"name\":\"nul\\u0000byte\"",
-                "\"description\":\"" + "d".repeat(4001) + "\"", "\"sku\":null")) {
+                "\"description\":\"" + "d".repeat(4001) + "\"", "\"sku\":null",
+                "\"name\":\"\\ud800\"", "\"name\":\"a\\udc00b\"", "\"description\":\"\\ud83d\"")) {
             cases.add(new Case("POST", products, JSON, product(fields), 400));
         }
         cases.add(new Case("POST", products, JSON, product("\"description\":\"" + "x".repeat(70_000) + "\""), 413));
@@ -52,7 +53,8 @@ final class BadInputs {
         cases.add(new Case("PUT", one, JSON, "{bad", 400));
         // reads with bad ids and parameters
         // (an encoded NUL in a path never reaches the application: the HTTP layer answers a bare 400)
-        for (String path : List.of("/abc", "/0", "/-1", "/99999999999999999999", "/1.5", "/%20", "/%E2%98%95", "/12abc", "/%2e%2e", "/1%2F2")) {
+        for (String path : List.of("/abc", "/0", "/-1", "/99999999999999999999", "/1.5", "/%20", "/%E2%98%95", "/12abc", "/%2e%2e", "/1%2F2",
+                "/..%2F..%2Fetc%2Fpasswd", "/%2e%2e/%2e%2e/etc/passwd")) {
             cases.add(new Case("GET", products + path, null, null, 404));
         }
         for (String query : List.of("size=0", "size=101", "size=abc", "page=-1", "page=1.5", "page=99999999999",

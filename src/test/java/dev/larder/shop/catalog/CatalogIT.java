@@ -194,6 +194,8 @@ class CatalogIT extends TwoInstances {
                 assertThat(problem.path("detail").asText()).as(bad.toString()).isNotBlank();
             });
         }
+        checks.add(() -> assertThat(Api.parse(a.get("/api/products/abc").body()).path("detail").asText())
+                .as("a 404 names what was not found").contains("/api/products/abc"));
         assertThat(checks).hasSizeGreaterThanOrEqualTo(40);
         assertAll(checks);
 

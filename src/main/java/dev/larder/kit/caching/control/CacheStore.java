@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import javax.cache.Cache;
+import org.redisson.api.CacheAsync;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
@@ -68,7 +70,8 @@ class CacheStore {
             """;
 
     private final RedissonClient redisson;
-    private final Cache<String, Object> entries;
+    private final CacheAsync<String, Object> entries;
+    private final Cache<String, Object> cache;
     private final String hash;
     private final String timeouts;
     private final Duration leaseTtl;
@@ -76,7 +79,8 @@ class CacheStore {
 
     CacheStore(RedissonClient redisson, Cache<String, Object> entries, Duration leaseTtl) {
         this.redisson = redisson;
-        this.entries = entries;
+        this.cache = entries;
+        this.entries = entries.unwrap(CacheAsync.class);
         this.hash = entries.getName();
         this.timeouts = "jcache_timeout_set:{" + hash + "}";
         this.leaseTtl = leaseTtl;
@@ -84,39 +88,40 @@ class CacheStore {
     }
 
     /** The entry, or null; an expired entry is a miss. */
-    Object get(String field) {
-        return entries.get(field);
+    CompletionStage<Object> get(String field) {
+        return entries.getAsync(field);
     }
 
     /** A lease token if this caller now holds the field's lease, null if another caller does. */
-    String tryLease(String field) {
+    CompletionStage<String> tryLease(String field) {
         String token = UUID.randomUUID().toString();
-        return redisson.<String>getBucket(lease(field), StringCodec.INSTANCE).setIfAbsent(token, leaseTtl) ? token : null;
+        return redisson.<String>getBucket(lease(field), StringCodec.INSTANCE).setIfAbsentAsync(token, leaseTtl)
+                .thenApply(taken -> taken ? token : null);
     }
 
-    /** Releases the lease if the token still holds it. */
-    void release(String field, String token) {
-        eval(RELEASE, List.of(lease(field)), bytes(token));
+    /** Releases the lease if the token still holds it; whether it did. */
+    CompletionStage<Boolean> release(String field, String token) {
+        return eval(RELEASE, List.of(lease(field)), bytes(token));
     }
 
     /** Stores a loaded value and releases the lease, only if {@code token} still holds it; else nothing. */
-    boolean storeLoaded(String field, Stamped value, String token) {
-        return eval(STORE_IF_LEASED, keys(field), bytes(field), encode(value), bytes(value.expiresAt()), bytes(token)) == 1L;
+    CompletionStage<Boolean> storeLoaded(String field, Stamped value, String token) {
+        return eval(STORE_IF_LEASED, keys(field), bytes(field), encode(value), bytes(value.expiresAt()), bytes(token));
     }
 
     /** Stores a written value, fences out every loader of the field, and publishes {@code message}. */
-    void put(String field, Stamped value, String channel, String message) {
-        eval(PUT, keys(field), bytes(field), encode(value), bytes(value.expiresAt()), bytes(message), bytes(channel));
+    CompletionStage<Boolean> put(String field, Stamped value, String channel, String message) {
+        return eval(PUT, keys(field), bytes(field), encode(value), bytes(value.expiresAt()), bytes(message), bytes(channel));
     }
 
     /** Deletes the entry, fences out every loader of the field, and publishes {@code message}; whether there was one. */
-    boolean invalidate(String field, String channel, String message) {
-        return eval(INVALIDATE, keys(field), bytes(field), bytes(message), bytes(channel)) == 1L;
+    CompletionStage<Boolean> invalidate(String field, String channel, String message) {
+        return eval(INVALIDATE, keys(field), bytes(field), bytes(message), bytes(channel));
     }
 
     /** Deletes every entry (JCache's clear). */
     void clear() {
-        entries.clear();
+        cache.clear();
     }
 
     String lease(String field) {
@@ -127,10 +132,10 @@ class CacheStore {
         return List.of(hash, timeouts, lease(field));
     }
 
-    private long eval(String lua, List<Object> keys, byte[]... args) {
-        Long result = redisson.getScript(ByteArrayCodec.INSTANCE).eval(hash, RScript.Mode.READ_WRITE, lua,
-                RScript.ReturnType.LONG, keys, (Object[]) args);
-        return result == null ? 0 : result;
+    /** Runs a script whose answer is 1 for yes. */
+    private CompletionStage<Boolean> eval(String lua, List<Object> keys, byte[]... args) {
+        return redisson.getScript(ByteArrayCodec.INSTANCE).<Long>evalAsync(hash, RScript.Mode.READ_WRITE, lua,
+                RScript.ReturnType.LONG, keys, (Object[]) args).thenApply(result -> result != null && result == 1L);
     }
 
     private byte[] encode(Stamped value) {

@@ -66,7 +66,7 @@ public class NamedCache {
         if (version.isEmpty()) {
             return key;
         }
-        String current = redis("read the version of " + name, () -> version.get().current(), null);
+        String current = async("read the version of " + name, () -> version.get().current(), null);
         return current == null ? null : "v" + current + "|" + key;
     }
 
@@ -91,10 +91,10 @@ public class NamedCache {
     Stamped readRemote(String field) {
         Object value;
         try {
-            value = breaker.call("read " + name, () -> store.get(field), null);
+            value = breaker.callAsync("read " + name, () -> store.get(field), null);
         } catch (RedisFailures.CodecError e) {
             codecErrors.record("read an entry of " + name, e);
-            redis("delete an unreadable entry of " + name, () -> store.invalidate(field, InvalidationBus.CHANNEL,
+            async("delete an unreadable entry of " + name, () -> store.invalidate(field, InvalidationBus.CHANNEL,
                     bus.message(name, field)), false);
             return null;
         }
@@ -120,15 +120,12 @@ public class NamedCache {
 
     /** A lease token, null if another caller holds the lease, {@link #NO_REDIS} if Redis cannot say. */
     String tryLease(String field) {
-        return redis("take a lease in " + name, () -> store.tryLease(field), NO_REDIS);
+        return async("take a lease in " + name, () -> store.tryLease(field), NO_REDIS);
     }
 
     void release(String field, String token) {
         if (!NO_REDIS.equals(token)) {
-            redis("release a lease in " + name, () -> {
-                store.release(field, token);
-                return true;
-            }, false);
+            async("release a lease in " + name, () -> store.release(field, token), false);
         }
     }
 
@@ -141,7 +138,7 @@ public class NamedCache {
         if (NO_REDIS.equals(token)) {
             return false;
         }
-        boolean stored = redis("store a loaded value in " + name, () -> store.storeLoaded(field, loaded, token), false);
+        boolean stored = async("store a loaded value in " + name, () -> store.storeLoaded(field, loaded, token), false);
         if (stored) {
             statistics.puts.increment();
             usableNear().ifPresent(n -> n.putIfUnchanged(field, loaded, nearEpochAtStart));
@@ -167,10 +164,7 @@ public class NamedCache {
     /** A write-through ({@code @CachePut}, {@code skipGet}): stores, fences out loaders, tells every instance. */
     void write(String field, Stamped value) {
         near.ifPresent(n -> n.invalidate(field));
-        if (redis("write " + name, () -> {
-            store.put(field, value, InvalidationBus.CHANNEL, bus.message(name, field));
-            return true;
-        }, false)) {
+        if (async("write " + name, () -> store.put(field, value, InvalidationBus.CHANNEL, bus.message(name, field)), false)) {
             statistics.puts.increment();
         }
     }
@@ -181,13 +175,12 @@ public class NamedCache {
      */
     boolean remove(String field) {
         near.ifPresent(n -> n.invalidate(field));
-        Boolean done = redis("remove from " + name, () -> {
-            if (store.invalidate(field, InvalidationBus.CHANNEL, bus.message(name, field))) {
-                statistics.removals.increment();
-            }
-            return true;
-        }, false);
-        return done;
+        Boolean removed = async("remove from " + name, () -> store.invalidate(field, InvalidationBus.CHANNEL,
+                bus.message(name, field)), null);
+        if (Boolean.TRUE.equals(removed)) {
+            statistics.removals.increment();
+        }
+        return removed != null;
     }
 
     /** Removes the entry of a key (not a field): for invalidations recorded before the version was known. False if Redis could not be told. */
@@ -223,6 +216,16 @@ public class NamedCache {
 
     void clearNear() {
         near.ifPresent(NearCache::clear);
+    }
+
+    /** An asynchronous Redis call through the breaker (released at once if it opens); a codec error is recorded and answered with the fallback. */
+    private <T> T async(String action, Supplier<? extends java.util.concurrent.CompletionStage<T>> call, T fallback) {
+        try {
+            return breaker.callAsync(action, call, fallback);
+        } catch (RedisFailures.CodecError e) {
+            codecErrors.record(action, e);
+            return fallback;
+        }
     }
 
     /** A Redis call through the breaker; a codec error is recorded and answered with the fallback. */

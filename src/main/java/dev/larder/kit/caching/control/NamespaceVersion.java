@@ -37,9 +37,8 @@ class NamespaceVersion {
         this.keyTtl = keyTtl;
     }
 
-    String current() {
-        Object value = redisson.getBucket(key, StringCodec.INSTANCE).get();
-        return value == null ? "0" : value.toString();
+    java.util.concurrent.CompletionStage<String> current() {
+        return redisson.<String>getBucket(key, StringCodec.INSTANCE).getAsync().thenApply(value -> value == null ? "0" : value);
     }
 
     String bump() {

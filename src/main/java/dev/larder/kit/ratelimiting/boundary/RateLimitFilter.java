@@ -56,7 +56,12 @@ public class RateLimitFilter extends HttpFilter {
         enabled = config.getOptionalValue("larder.ratelimit.enabled", Boolean.class).orElse(true);
         failOpen = config.getOptionalValue("larder.ratelimit.fail-open", Boolean.class).orElse(true);
         policies = Policies.of(key -> config.getOptionalValue(key, String.class));
-        clients = new ClientKeys(config.getOptionalValue("larder.ratelimit.trusted-proxies", String.class).orElse(""));
+        clients = new ClientKeys(config.getOptionalValue("larder.ratelimit.trusted-proxies", String.class).orElse(""),
+                config.getOptionalValue("larder.ratelimit.api-keys", String.class).orElse(""),
+                ClientKeys.UnknownKeys.valueOf(config.getOptionalValue("larder.ratelimit.unknown-api-keys", String.class)
+                        .orElse("ignore").strip().toUpperCase(java.util.Locale.ROOT)));
+        clients.boundPolicies().forEach(name -> policies.named(name).orElseThrow(() -> new IllegalArgumentException(
+                "larder.ratelimit.api-keys binds a key to policy '" + name + "', which is not configured")));
         limiter = new RateLimiter(redisson);
         metrics.gauge("larder.ratelimit.unavailable.total", unavailable, LongAdder::sum);
     }
@@ -66,13 +71,20 @@ public class RateLimitFilter extends HttpFilter {
             throws IOException, ServletException {
         // decoded and normalised by the container, so "/api/%70roducts" cannot dodge a route policy
         String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        Optional<Policy> policy = enabled ? policies.forRequest(request.getMethod(), path) : Optional.empty();
-        if (policy.isEmpty()) {
+        Optional<Policy> route = enabled ? policies.forRequest(request.getMethod(), path) : Optional.empty();
+        if (route.isEmpty()) {
             chain.doFilter(request, response);
             return;
         }
-        String client = clients.of(request.getRemoteAddr(), request.getHeader("X-API-Key"), request.getHeader("X-Forwarded-For"));
-        Decision decision = breaker.call("decide a rate limit", () -> limiter.decide(policy.get(), client), null);
+        ClientKeys.Client client = clients.identify(request.getRemoteAddr(), request.getHeader("X-API-Key"),
+                request.getHeader("X-Forwarded-For"));
+        if (client.rejected()) {
+            response.setHeader("WWW-Authenticate", "ApiKey header=\"X-API-Key\"");
+            Problems.write(response, new Problem(401, "Unauthorized", "Unknown API key in X-API-Key"));
+            return;
+        }
+        Optional<Policy> policy = client.policy().flatMap(policies::named).or(() -> route);
+        Decision decision = breaker.callAsync("decide a rate limit", () -> limiter.decideAsync(policy.get(), client.id()), null);
         if (decision == null) {
             unavailable.increment();
             if (failOpen) {

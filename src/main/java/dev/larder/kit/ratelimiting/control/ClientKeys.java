@@ -9,28 +9,79 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
- * Who a request counts against: the SHA-256 of its API key (never the key itself), else its
- * address. {@code X-Forwarded-For} is read only when the peer is a trusted proxy, from the right,
- * skipping further trusted proxies: the first untrusted hop is the client. Addresses are parsed as
- * literals only, never looked up in DNS.
+ * Who a request counts against: a <em>known</em> API key (its SHA-256 is configured; the key itself
+ * is never stored or logged), else its address. An unknown key cannot buy a fresh quota: it is
+ * refused, or ignored so that the request counts against its address, as configured. {@code
+ * X-Forwarded-For} is read only when the peer is a trusted proxy, from the right, skipping further
+ * trusted proxies: the first untrusted hop is the client. Addresses are parsed as literals only,
+ * never looked up in DNS.
  */
 public final class ClientKeys {
 
+    /** What to do with an {@code X-API-Key} that is not configured. */
+    public enum UnknownKeys { IGNORE, REJECT }
+
+    /**
+     * The client a request counts against.
+     *
+     * @param id       {@code key:<hash prefix>} or {@code ip:<address>}, part of its Redis key
+     * @param policy   the policy a known key is bound to, if any (it replaces the route's policy)
+     * @param rejected an unknown key under {@link UnknownKeys#REJECT}: answer 401
+     */
+    public record Client(String id, Optional<String> policy, boolean rejected) {
+    }
+
     private final List<Cidr> trusted;
+    private final Map<String, Optional<String>> knownKeys;
+    private final UnknownKeys unknownKeys;
 
     /** @param trustedProxies comma-separated addresses or CIDRs, e.g. {@code 10.0.0.0/8, 192.168.1.7} */
     public ClientKeys(String trustedProxies) {
-        this.trusted = Arrays.stream(trustedProxies.split(",")).map(String::strip).filter(s -> !s.isEmpty())
-                .map(Cidr::parse).toList();
+        this(trustedProxies, "", UnknownKeys.IGNORE);
     }
 
-    public String of(String peer, String apiKey, String forwardedFor) {
-        if (apiKey != null && !apiKey.isBlank()) {
-            return "key:" + sha256(apiKey).substring(0, 32);
+    /**
+     * @param apiKeys comma-separated {@code <sha256 hex of the key>} or {@code <sha256 hex>=<policy>}
+     */
+    public ClientKeys(String trustedProxies, String apiKeys, UnknownKeys unknownKeys) {
+        this.trusted = Arrays.stream(trustedProxies.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                .map(Cidr::parse).toList();
+        this.knownKeys = Arrays.stream(apiKeys.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                .map(entry -> entry.split("=", 2))
+                .collect(Collectors.toUnmodifiableMap(e -> hash(e[0]), e -> e.length == 2 ? Optional.of(e[1].strip()) : Optional.empty()));
+        this.unknownKeys = unknownKeys;
+    }
+
+    public Client identify(String peer, String apiKey, String forwardedFor) {
+        if (apiKey != null && !apiKey.isEmpty()) {
+            String hash = sha256(apiKey);
+            Optional<String> policy = knownKeys.get(hash);
+            if (policy != null) {
+                return new Client("key:" + hash.substring(0, 32), policy, false);
+            }
+            if (unknownKeys == UnknownKeys.REJECT) {
+                return new Client("", Optional.empty(), true);
+            }
         }
+        return new Client(address(peer, forwardedFor), Optional.empty(), false);
+    }
+
+    /** The policies that configured keys are bound to (each must exist). */
+    public java.util.Set<String> boundPolicies() {
+        return knownKeys.values().stream().flatMap(Optional::stream).collect(Collectors.toSet());
+    }
+
+    /** The client id of a request: what {@link #identify} answers, for callers that need no policy. */
+    public String of(String peer, String apiKey, String forwardedFor) {
+        return identify(peer, apiKey, forwardedFor).id();
+    }
+
+    private String address(String peer, String forwardedFor) {
         String client = peer;
         if (forwardedFor != null && isTrusted(peer)) {
             String[] hops = forwardedFor.split(",");
@@ -46,6 +97,15 @@ public final class ClientKeys {
             }
         }
         return "ip:" + client;
+    }
+
+    private static String hash(String configured) {
+        String hex = configured.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!hex.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("larder.ratelimit.api-keys holds SHA-256 hashes (64 hex digits), not keys: "
+                    + (hex.length() > 8 ? hex.substring(0, 8) + "..." : hex));
+        }
+        return hex;
     }
 
     boolean isTrusted(String address) {

@@ -46,6 +46,12 @@ public record Policies(List<Policy> routes, Policy fallback, Pattern excluded) {
         return Optional.of(routes.stream().filter(p -> p.matches(method, path)).findFirst().orElse(fallback));
     }
 
+    /** The policy of that name (a route policy or {@code default}), for API keys bound to one. */
+    public Optional<Policy> named(String name) {
+        return name.equals(fallback.name()) ? Optional.of(fallback)
+                : routes.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
     private static Set<String> methods(String list) {
         return list(list).stream().map(m -> m.toUpperCase(Locale.ROOT)).collect(Collectors.toCollection(LinkedHashSet::new));
     }

@@ -35,8 +35,8 @@ public class RedisHealthCheck implements HealthCheck {
         if (!connection.started()) {
             return HealthCheckResponse.named("redis").down().withData("state", "starting").build();
         }
-        String answer = breaker.get().call("check readiness", () -> redisson.get().getScript(StringCodec.INSTANCE)
-                .eval(RScript.Mode.READ_ONLY, "return 'PONG'", RScript.ReturnType.STRING), null);
+        String answer = breaker.get().callAsync("check readiness", () -> redisson.get().getScript(StringCodec.INSTANCE)
+                .<String>evalAsync(RScript.Mode.READ_ONLY, "return 'PONG'", RScript.ReturnType.STRING), null);
         if (!"PONG".equals(answer)) {
             return HealthCheckResponse.named("redis").down().withData("state", "unavailable; probing").build();
         }

@@ -1,6 +1,11 @@
 package dev.larder.kit.redis.control;
 
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,7 +27,10 @@ import java.util.logging.Logger;
  * fallback at once, without touching Redis. While open, a background probe (not a request) asks
  * Redis for one round trip every {@code probeInterval}; the first answer closes the breaker, which
  * is logged once with how long the outage lasted. So no request pays a timeout once the breaker is
- * open, and recovery comes within one probe interval plus one round trip of Redis answering.
+ * open, and recovery comes within one probe interval plus one round trip of Redis answering. Calls
+ * made through {@link #callAsync} are released the moment the breaker opens: a request that was
+ * queued behind others for a connection to a stalled Redis gets its fallback then, instead of
+ * paying a second timeout of its own.
  *
  * <p>Before it closes, the breaker runs the {@link #beforeClosing} steps (such as relaying the
  * invalidations that could not reach Redis during the outage), whose Redis calls pass although the
@@ -32,6 +40,9 @@ import java.util.logging.Logger;
 public class RedisBreaker implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RedisBreaker.class.getName());
+    /** Completes the waits the breaker releases when it opens; never thrown to a caller. */
+    private static final RuntimeException RELEASED = new RuntimeException("released: the Redis breaker opened", null, false, false) {
+    };
 
     private final AtomicBoolean open = new AtomicBoolean();
     private final BooleanSupplier probe;
@@ -40,6 +51,7 @@ public class RedisBreaker implements AutoCloseable {
     private final List<Runnable> onClose = new CopyOnWriteArrayList<>();
     private final List<BooleanSupplier> beforeClosing = new CopyOnWriteArrayList<>();
     private final ThreadLocal<Boolean> recovering = ThreadLocal.withInitial(() -> false);
+    private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "larder-redis-breaker-probe");
         thread.setDaemon(true);
@@ -71,15 +83,57 @@ public class RedisBreaker implements AutoCloseable {
         try {
             return call.get();
         } catch (RuntimeException e) {
-            if (RedisFailures.isCodecError(e)) {
-                throw new RedisFailures.CodecError(e);
-            }
-            if (!RedisFailures.isOutage(e)) {
-                throw e;
-            }
-            failed(action, e);
+            return failedCall(action, e, fallback);
+        }
+    }
+
+    /**
+     * Like {@link #call}, for a call that answers with a future (Redisson's async API): the caller
+     * waits for it, unless the breaker opens meanwhile (another call found Redis unavailable), which
+     * releases every waiting caller with its fallback at once.
+     */
+    public <T> T callAsync(String action, Supplier<? extends CompletionStage<T>> call, T fallback) {
+        if (open.get() && !recovering.get()) {
+            shortCircuited.increment();
             return fallback;
         }
+        CompletableFuture<T> waiting = new CompletableFuture<>();
+        inFlight.add(waiting);
+        try {
+            call.get().whenComplete((value, error) -> {
+                if (error != null) {
+                    waiting.completeExceptionally(error);
+                } else {
+                    waiting.complete(value);
+                }
+            });
+            if (open.get() && !recovering.get()) {
+                waiting.completeExceptionally(RELEASED); // opened between the check and the registration
+            }
+            return waiting.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause == RELEASED) {
+                shortCircuited.increment();
+                return fallback;
+            }
+            return failedCall(action, cause instanceof RuntimeException r ? r : new CompletionException(cause), fallback);
+        } catch (RuntimeException e) {
+            return failedCall(action, e, fallback);
+        } finally {
+            inFlight.remove(waiting);
+        }
+    }
+
+    private <T> T failedCall(String action, RuntimeException e, T fallback) {
+        if (RedisFailures.isCodecError(e)) {
+            throw new RedisFailures.CodecError(e);
+        }
+        if (!RedisFailures.isOutage(e)) {
+            throw e;
+        }
+        failed(action, e);
+        return fallback;
     }
 
     /** Whether Redis is believed reachable: false from an outage until a probe answers. */
@@ -94,6 +148,7 @@ public class RedisBreaker implements AutoCloseable {
             opened.increment();
             LOG.log(Level.WARNING, "Redis is unavailable (while trying to " + action + "); serving without it,"
                     + " probing every " + probeMillis + " ms", cause);
+            inFlight.forEach(waiting -> waiting.completeExceptionally(RELEASED));
             onOpen.forEach(Runnable::run);
             prober.schedule(this::probe, probeMillis, TimeUnit.MILLISECONDS);
         }

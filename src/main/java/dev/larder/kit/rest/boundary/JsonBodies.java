@@ -92,6 +92,9 @@ public class JsonBodies implements MessageBodyReader<Object>, MessageBodyWriter<
         if (e instanceof UnrecognizedPropertyException unknown) {
             return "Unknown field '" + unknown.getPropertyName() + "'";
         }
+        if (e instanceof InvalidFormatException && String.valueOf(e.getOriginalMessage()).contains("surrogate")) {
+            return "Field '" + field + "' is not valid Unicode (it holds a lone UTF-16 surrogate)";
+        }
         if (e instanceof InvalidFormatException invalid) {
             return "Field '" + field + "' cannot take the value " + invalid.getValue();
         }

@@ -3,7 +3,9 @@ package dev.larder.kit.rest.boundary;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.util.Arrays;
@@ -21,6 +23,9 @@ import java.util.logging.Logger;
 public class ProblemMapper implements ExceptionMapper<Throwable> {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class.getName());
+
+    @Context
+    UriInfo uri;
 
     @Override
     public Response toResponse(Throwable error) {
@@ -42,7 +47,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         Response original = error.getResponse();
         Response.StatusType status = original.getStatusInfo();
         Response.ResponseBuilder answer = Response.fromResponse(original).entity(null);
-        String detail = error.getMessage() == null ? status.getReasonPhrase() : error.getMessage();
+        String detail = error.getMessage() == null || error.getMessage().startsWith("HTTP " + status.getStatusCode())
+                ? ErrorPages.detail(status.getStatusCode(), status.getReasonPhrase(), requestPath())
+                : error.getMessage();
         return answer.type(Problem.MEDIA_TYPE)
                 .entity(new Problem(status.getStatusCode(), status.getReasonPhrase(), detail))
                 .build();
@@ -65,6 +72,15 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     private static String field(ConstraintViolation<?> violation) {
         String[] parts = violation.getPropertyPath().toString().split("\\.");
         return parts.length > 2 ? String.join(".", Arrays.copyOfRange(parts, 2, parts.length)) : "body";
+    }
+
+    /** The path the client asked for, as it sent it (still encoded). */
+    private String requestPath() {
+        try {
+            return uri.getRequestUri().getRawPath();
+        } catch (RuntimeException outsideARequest) {
+            return "?";
+        }
     }
 
     static Response answer(Problem problem) {

@@ -114,6 +114,26 @@ class CacheFaultsTest {
         assertThat(node.get(cache, "k", () -> "reloaded")).as("Redis kept its data").isEqualTo("before");
     }
 
+    @Test
+    void callersWaitingOnAStalledRedisAreReleasedWhenTheBreakerOpens() throws Exception {
+        NamedCache cache = node.cache(cacheName, Node.settings(Duration.ofMinutes(1), 0, Duration.ofSeconds(5), Duration.ofSeconds(2), false));
+        node.get(cache, "warm", () -> "up");
+        redis.pause();
+        long pausedAt = System.nanoTime();
+        try {
+            List<Long> answeredAfterPause = Concurrently.run(30, i -> {
+                Thread.sleep(i * 30L); // callers keep arriving during the first timeout
+                node.get(cache, "k" + i, () -> "from the database");
+                return (System.nanoTime() - pausedAt) / 1_000_000;
+            });
+
+            assertThat(answeredAfterPause).as("ms after the pause at which each caller was answered: the first timeout"
+                    + " (1 s) releases everyone, nobody waits for a timeout of their own").allSatisfy(m -> assertThat(m).isLessThan(1_400));
+        } finally {
+            redis.resume();
+        }
+    }
+
     private static long timed(ThrowingRunnable call) throws Exception {
         long start = System.nanoTime();
         call.run();

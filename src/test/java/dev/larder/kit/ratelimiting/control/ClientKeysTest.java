@@ -7,13 +7,40 @@ import org.junit.jupiter.api.Test;
 
 class ClientKeysTest {
 
-    ClientKeys keys = new ClientKeys("10.0.0.0/8, 192.168.1.7, fd00::/8");
+    ClientKeys keys = new ClientKeys("10.0.0.0/8, 192.168.1.7, fd00::/8", hash("secret-key") + ", " + hash("partner-key") + "=partners",
+            ClientKeys.UnknownKeys.IGNORE);
+
+    static String hash(String key) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @Test
-    void anApiKeyWinsAndIsStoredHashed() {
+    void aKnownApiKeyWinsAndIsStoredHashed() {
         String key = keys.of("203.0.113.9", "secret-key", "198.51.100.1");
         assertThat(key).startsWith("key:").doesNotContain("secret").hasSize(36);
         assertThat(keys.of("198.51.100.2", "secret-key", null)).isEqualTo(key);
+        assertThat(keys.identify("198.51.100.2", "secret-key", null).policy()).isEmpty();
+        assertThat(keys.identify("198.51.100.2", "partner-key", null).policy()).hasValue("partners");
+    }
+
+    @Test
+    void anUnknownApiKeyBuysNoQuotaOfItsOwn() {
+        assertThat(keys.of("203.0.113.9", "made-up-" + java.util.UUID.randomUUID(), null)).isEqualTo("ip:203.0.113.9");
+        ClientKeys strict = new ClientKeys("", hash("secret-key"), ClientKeys.UnknownKeys.REJECT);
+        assertThat(strict.identify("203.0.113.9", "made-up", null).rejected()).isTrue();
+        assertThat(strict.identify("203.0.113.9", "secret-key", null).rejected()).isFalse();
+        assertThat(strict.identify("203.0.113.9", null, null).id()).isEqualTo("ip:203.0.113.9");
+    }
+
+    @Test
+    void configuredKeysMustBeHashesNotKeys() {
+        assertThatThrownBy(() -> new ClientKeys("", "secret-key", ClientKeys.UnknownKeys.IGNORE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("secret-key");
     }
 
     @Test
