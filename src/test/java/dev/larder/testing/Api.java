@@ -38,6 +38,11 @@ public final class Api {
         this.base = root + path;
     }
 
+    /** The absolute URL of an {@code /api} path on this instance. */
+    public String url(String path) {
+        return base + path;
+    }
+
     public HttpResponse<String> get(String path) {
         return send("GET", path, null, null);
     }

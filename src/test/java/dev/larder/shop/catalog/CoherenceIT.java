@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.larder.testing.Api;
 import dev.larder.testing.TwoInstances;
 import dev.larder.testing.Concurrently;
+import dev.larder.testing.SseClient;
+import java.util.Map;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -113,5 +115,78 @@ class CoherenceIT extends TwoInstances {
         assertThat(b.getJson("/api/products/" + id).path("stock").asInt()).isEqualTo(11);
         JsonNode caches = a.getJson("/api/caches");
         assertThat(caches.findValuesAsText("name")).contains("products");
+    }
+
+    /** Issue 9: an event caused by a write through any instance reaches every instance's clients within 200 ms. */
+    static final Duration EVENT_DELIVERY = Duration.ofMillis(200);
+
+    @Test
+    void aStockChangeThroughAReachesAnEventClientOnBWithin200Ms() throws Exception {
+        long id = Fixtures.create(a, "events");
+        try (SseClient client = SseClient.connect(b.url("/api/events?productId=" + id), Map.of())) {
+            assertThat(client.status()).isEqualTo(200);
+            assertThat(client.next(Duration.ofSeconds(10))).as("the stream opened").isNotNull();
+
+            HttpResponse<String> change = a.json("POST", "/api/products/" + id + "/stock", "{\"delta\":-3}");
+            long answeredAt = System.nanoTime();
+            assertThat(change.statusCode()).isEqualTo(200);
+
+            List<SseClient.Event> events = List.of(client.nextEvent(Duration.ofSeconds(5)), client.nextEvent(Duration.ofSeconds(5)));
+            assertThat(events).extracting(SseClient.Event::name).containsExactly("product", "inventory");
+            assertThat(Api.parse(events.get(1).data()).path("stock").asInt()).isEqualTo(7);
+            assertThat(Api.parse(events.get(1).data()).path("productId").asLong()).isEqualTo(id);
+            assertThat(Duration.ofNanos(events.get(1).receivedNanos() - answeredAt)).isLessThanOrEqualTo(EVENT_DELIVERY);
+        }
+    }
+
+    @Test
+    void aClientThatReconnectsToTheOtherInstanceGetsWhatItMissedThenLiveEvents() throws Exception {
+        long id = Fixtures.create(a, "events");
+        String lastSeen;
+        try (SseClient first = SseClient.connect(a.url("/api/events?productId=" + id), Map.of())) {
+            first.next(Duration.ofSeconds(10));
+            a.json("POST", "/api/products/" + id + "/stock", "{\"delta\":1}");
+            lastSeen = first.nextEvent(Duration.ofSeconds(5)).id();
+            assertThat(first.nextEvent(Duration.ofSeconds(5)).name()).isEqualTo("inventory");
+        }
+        for (int delta = 2; delta <= 4; delta++) { // 11 -> 13 -> 16 -> 20, while nobody listens
+            assertThat(a.json("POST", "/api/products/" + id + "/stock", "{\"delta\":" + delta + "}").statusCode()).isEqualTo(200);
+        }
+
+        try (SseClient again = SseClient.connect(b.url("/api/events?productId=" + id), Map.of("Last-Event-ID", lastSeen))) {
+            List<Integer> stock = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) { // the inventory event after lastSeen, then three changes' worth
+                SseClient.Event event = again.nextEvent(Duration.ofSeconds(5));
+                assertThat(event).as("missed event %d", i).isNotNull();
+                if (event.name().equals("inventory")) {
+                    stock.add(Api.parse(event.data()).path("stock").asInt());
+                }
+            }
+            b.json("POST", "/api/products/" + id + "/stock", "{\"delta\":5}");
+            while (stock.size() < 5) {
+                SseClient.Event event = again.nextEvent(Duration.ofSeconds(5));
+                assertThat(event).as("events after %s", stock).isNotNull();
+                if (event.name().equals("inventory")) {
+                    stock.add(Api.parse(event.data()).path("stock").asInt());
+                }
+            }
+            assertThat(stock).as("inventory after the first client's last event, without gaps or repeats, then live")
+                    .containsExactly(11, 13, 16, 20, 25);
+        }
+    }
+
+    @Test
+    void aLastEventIdTheLogNoLongerHoldsIsToldToReloadAndJunkIsRefused() throws Exception {
+        Fixtures.create(a, "events"); // the log holds at least one event
+        try (SseClient old = SseClient.connect(b.url("/api/events"), Map.of("Last-Event-ID", "1-0"))) {
+            SseClient.Event first = old.nextEvent(Duration.ofSeconds(5));
+            assertThat(first).isNotNull();
+            assertThat(first.name()).isEqualTo("reload");
+            assertThat(Api.parse(first.data()).path("oldestEventId").asText()).matches("[0-9]+-[0-9]+");
+        }
+        HttpResponse<String> junk = b.request("GET", "/api/events", Map.of("Last-Event-ID", "../../etc", "Accept", "text/event-stream"));
+        assertThat(junk.statusCode()).isEqualTo(400);
+        assertThat(junk.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(b.metric("larder_events_clients")).as("clients are counted").isGreaterThanOrEqualTo(0);
     }
 }

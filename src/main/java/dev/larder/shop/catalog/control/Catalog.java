@@ -4,6 +4,7 @@ import dev.larder.kit.events.control.EventPublisher;
 import dev.larder.kit.rest.boundary.IfMatch;
 import dev.larder.shop.catalog.entity.Product;
 import dev.larder.shop.catalog.entity.ProductDraft;
+import dev.larder.shop.catalog.entity.InventoryEvent;
 import dev.larder.shop.catalog.entity.ProductEvent;
 import dev.larder.shop.catalog.entity.ProductPage;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -64,6 +65,7 @@ public class Catalog {
 
     private Product changed(Product product, String change) {
         events.publish(ProductEvent.TYPE, new ProductEvent(product.id(), change));
+        events.publish(InventoryEvent.TYPE, new InventoryEvent(product.id(), product.stock()));
         return product;
     }
 }

@@ -1,6 +1,6 @@
 package dev.larder.shop.catalog.entity;
 
-/** A change to a product, published on {@code larder:events:product}. */
+/** A change to a product ({@code created}, {@code updated}, {@code stock}, {@code deleted}), in the event log. */
 public record ProductEvent(long productId, String change) {
 
     public static final String TYPE = "product";
