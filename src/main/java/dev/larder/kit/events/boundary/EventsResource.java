@@ -52,7 +52,9 @@ public class EventsResource {
             throw new ServiceUnavailableException("This instance serves as many event clients as it may; try another or later", 5L);
         }
         String after = lastEventId == null ? null : lastEventId.strip();
-        Subscriber subscriber = new Subscriber(sink, sse, wanted, after);
+        Subscriber subscriber = new Subscriber(sink, event -> sse.newEventBuilder().id(event.id()).name(event.type())
+                .mediaType(MediaType.APPLICATION_JSON_TYPE).data(String.class, event.data()).build(),
+                sse.newEventBuilder().comment("keep-alive").build(), wanted, after);
         subscriber.say(sse.newEventBuilder().comment("connected").build());
         relay.connect(subscriber, after, oldest -> sse.newEventBuilder().name("reload").mediaType(MediaType.APPLICATION_JSON_TYPE)
                 .data(String.class, "{\"reason\":\"Events after your Last-Event-ID are no longer kept; reload the state\","

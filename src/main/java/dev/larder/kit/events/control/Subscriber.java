@@ -1,11 +1,10 @@
 package dev.larder.kit.events.control;
 
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -21,16 +20,24 @@ public final class Subscriber {
     static final int MAX_HELD = 1_000;
 
     private final SseEventSink sink;
-    private final Sse sse;
+    private final Function<EventLog.Event, OutboundSseEvent> format;
+    private final OutboundSseEvent keepAlive;
     private final Predicate<EventLog.Event> wanted;
     private final AtomicInteger unsent = new AtomicInteger();
     private volatile String lastSent;
     private volatile boolean live;
     private final java.util.List<EventLog.Event> held = new java.util.ArrayList<>();
 
-    public Subscriber(SseEventSink sink, Sse sse, Predicate<EventLog.Event> wanted, String startAfter) {
+    /**
+     * @param format     how an event of the log goes on the wire
+     * @param keepAlive  the heartbeat comment
+     * @param startAfter the last event the client had (its {@code Last-Event-ID}), or null
+     */
+    public Subscriber(SseEventSink sink, Function<EventLog.Event, OutboundSseEvent> format, OutboundSseEvent keepAlive,
+                      Predicate<EventLog.Event> wanted, String startAfter) {
         this.sink = sink;
-        this.sse = sse;
+        this.format = format;
+        this.keepAlive = keepAlive;
         this.wanted = wanted;
         this.lastSent = startAfter;
     }
@@ -51,8 +58,7 @@ public final class Subscriber {
         if (!wanted.test(event)) {
             return true;
         }
-        return send(sse.newEventBuilder().id(event.id()).name(event.type())
-                .mediaType(MediaType.APPLICATION_JSON_TYPE).data(String.class, event.data()).build());
+        return send(format.apply(event));
     }
 
     /** Replay is over: what was held meanwhile goes out, and live events flow from now on. */
@@ -69,7 +75,7 @@ public final class Subscriber {
 
     /** A comment line that keeps an idle connection (and proxies on the way) open. */
     OutboundSseEvent heartbeat() {
-        return sse.newEventBuilder().comment("keep-alive").build();
+        return keepAlive;
     }
 
     /** Something to say that is not in the log (a heartbeat comment, a reload request). */
