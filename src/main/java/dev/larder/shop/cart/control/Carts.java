@@ -11,6 +11,7 @@ import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.NotFoundException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The session's cart (attribute {@code cart}). Lines keep ids and quantities only; prices come
@@ -47,6 +48,13 @@ public class Carts {
 
     public void empty(HttpSession session) {
         session.removeAttribute(ATTRIBUTE);
+    }
+
+    /** The lines by product id, in id order. */
+    public Map<Long, Integer> lines(HttpSession session) {
+        Map<Long, Integer> lines = new java.util.TreeMap<>();
+        cart(session).lines().forEach(l -> lines.put(l.productId(), l.quantity()));
+        return lines;
     }
 
     private static Cart cart(HttpSession session) {

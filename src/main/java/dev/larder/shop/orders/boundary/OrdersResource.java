@@ -1,0 +1,98 @@
+package dev.larder.shop.orders.boundary;
+
+import dev.larder.shop.cart.control.Carts;
+import dev.larder.shop.leaderboard.control.BestSellers;
+import dev.larder.shop.orders.control.Orders;
+import dev.larder.shop.orders.entity.Order;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Checkout of the session's cart, and the session's orders. An order belongs to the session that
+ * placed it, through a random owner token the session keeps (session ids rotate); anyone else gets
+ * 404. {@code Idempotency-Key} makes a retried checkout return the first order.
+ */
+@Path("orders")
+@ApplicationScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class OrdersResource {
+
+    static final String OWNER = "orders:owner";
+
+    @Inject
+    Carts carts;
+
+    @Inject
+    Orders orders;
+
+    @Inject
+    BestSellers bestSellers;
+
+    @POST
+    public Response checkout(@Context HttpServletRequest request, @Context UriInfo uri,
+                             @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        if (idempotencyKey != null && !idempotencyKey.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new BadRequestException("Idempotency-Key is 1 to 64 letters, digits, '-' or '_'");
+        }
+        HttpSession session = request.getSession(false);
+        Map<Long, Integer> lines = session == null ? Map.of() : carts.lines(session);
+        Optional<String> key = Optional.ofNullable(idempotencyKey);
+        String owner = session == null ? null : owner(session);
+        if (lines.isEmpty() && (owner == null || key.isEmpty())) {
+            throw new BadRequestException("The cart is empty");
+        }
+        Orders.Placed placed = lines.isEmpty() ? orders.replay(owner, key.get())
+                .orElseThrow(() -> new BadRequestException("The cart is empty")) : orders.checkout(owner, key, lines);
+        if (!placed.replayed()) {
+            carts.empty(session);
+            bestSellers.count(placed.order());
+        }
+        return Response.created(uri.getAbsolutePathBuilder().path(String.valueOf(placed.order().id())).build())
+                .header("Idempotent-Replayed", placed.replayed())
+                .entity(placed.order()).build();
+    }
+
+    @GET
+    @Path("{id: [0-9]{1,19}}")
+    public Order order(@Context HttpServletRequest request, @PathParam("id") String id) {
+        HttpSession session = request.getSession(false);
+        if (!(session != null && session.getAttribute(OWNER) instanceof String owner)) {
+            throw notFound(id);
+        }
+        try {
+            return orders.find(Long.parseLong(id), owner).orElseThrow(() -> notFound(id));
+        } catch (NumberFormatException tooLarge) {
+            throw notFound(id);
+        }
+    }
+
+    private static NotFoundException notFound(String id) {
+        return new NotFoundException("No order " + id + " of this session");
+    }
+
+    private static String owner(HttpSession session) {
+        if (session.getAttribute(OWNER) instanceof String token) {
+            return token;
+        }
+        String token = UUID.randomUUID().toString();
+        session.setAttribute(OWNER, token);
+        return token;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.larder.shop.orders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.larder.testing.Api;
+import dev.larder.testing.Concurrently;
+import dev.larder.testing.TwoInstances;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Orders and best sellers through both instances on one Redis and one database: no oversell under
+ * concurrent checkouts, idempotent retries, orders private to their session, and a ranking that
+ * survives losing Redis's copy.
+ */
+class ShopIT extends TwoInstances {
+
+    static final String JSON = "application/json";
+
+    @Test
+    void twoHundredConcurrentCheckoutsOfTheLastTenUnitsSellExactlyTen() throws Exception {
+        long id = product(a, "last-units", 500, 10);
+        List<String> sessions = Concurrently.run(200, i -> cartWith(i % 2 == 0 ? a : b, id, 1));
+
+        List<HttpResponse<String>> answers = Concurrently.run(200, i -> (i % 2 == 0 ? a : b)
+                .request("POST", "/api/orders", Map.of("Cookie", sessions.get(i))));
+
+        Map<Integer, Long> byStatus = answers.stream().collect(Collectors.groupingBy(HttpResponse::statusCode, Collectors.counting()));
+        assertThat(byStatus).as("answers by status").containsOnly(Map.entry(201, 10L), Map.entry(409, 190L));
+        answers.stream().filter(r -> r.statusCode() == 409).forEach(r -> {
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(Api.parse(r.body()).path("detail").asText()).contains("product " + id);
+        });
+        Thread.sleep(100);
+        assertThat(a.getJson("/api/products/" + id).path("stock").asInt()).isZero();
+        assertThat(b.getJson("/api/products/" + id).path("stock").asInt()).isZero();
+        assertThat(a.getJson("/api/leaderboard/best-sellers/" + id).path("unitsSold").asLong()).isEqualTo(10);
+    }
+
+    @Test
+    void aRetriedCheckoutWithTheSameIdempotencyKeyReturnsTheFirstOrder() throws Exception {
+        long id = product(a, "retries", 300, 5);
+        String session = cartWith(a, id, 2);
+        Map<String, String> headers = Map.of("Cookie", session, "Idempotency-Key", "retry-" + UUID.randomUUID());
+
+        HttpResponse<String> first = a.request("POST", "/api/orders", headers);
+        HttpResponse<String> again = b.request("POST", "/api/orders", headers);
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
+        assertThat(Api.parse(again.body()).path("id").asLong()).isEqualTo(Api.parse(first.body()).path("id").asLong());
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(a.getJson("/api/products/" + id).path("stock").asInt()).as("sold once").isEqualTo(3);
+        assertThat(Api.parse(a.request("GET", "/api/cart", Map.of("Cookie", session)).body()).path("items")).as("cart emptied").isEmpty();
+        assertThat(Api.parse(first.body()).path("totalCents").asLong()).isEqualTo(600);
+        assertThat(first.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/api/orders/"
+                + Api.parse(first.body()).path("id").asLong()));
+    }
+
+    @Test
+    void anOrderIsTheSessionsOwnAndPricedFromTheDatabaseAtCheckout() throws Exception {
+        long id = product(a, "private", 250, 5);
+        String session = cartWith(b, id, 1);
+        assertThat(a.json("PUT", "/api/products/" + id, draft("private-" + id, 275, 5)).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> placed = a.request("POST", "/api/orders", Map.of("Cookie", session));
+        assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
+        JsonNode order = Api.parse(placed.body());
+        String path = "/api/orders/" + order.path("id").asLong();
+
+        assertThat(order.path("items").get(0).path("priceCents").asLong()).as("the database's price at checkout").isEqualTo(275);
+        assertThat(b.request("GET", path, Map.of("Cookie", session)).statusCode()).isEqualTo(200);
+        assertThat(b.request("GET", path, Map.of("Cookie", cartWith(a, id, 1))).statusCode()).as("another session").isEqualTo(404);
+        assertThat(a.get(path).statusCode()).as("no session").isEqualTo(404);
+        HttpResponse<String> empty = a.request("POST", "/api/orders", Map.of("Cookie", session));
+        assertThat(empty.statusCode()).as("the cart was emptied").isEqualTo(400);
+        assertThat(empty.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(a.request("POST", "/api/orders", Map.of("Idempotency-Key", "bad key!")).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void theRankingIsRebuiltFromTheDatabaseWhenRedisLosesItAndDeletedProductsLeaveIt() throws Exception {
+        long tea = product(a, "ranking", 100, 100);
+        long jam = product(a, "ranking", 100, 100);
+        long gone = product(a, "ranking", 100, 100);
+        order(a, tea, 30);
+        order(b, jam, 20);
+        order(a, gone, 50);
+        assertThat(b.getJson("/api/leaderboard/best-sellers/" + gone).path("unitsSold").asLong()).isEqualTo(50);
+
+        redis("DEL", "larder:{best-sellers}", "larder:{best-sellers}:complete"); // as after a restart without persistence
+        assertThat(a.send("DELETE", "/api/products/" + gone, null, null).statusCode()).isEqualTo(204);
+
+        JsonNode top = a.getJson("/api/leaderboard/best-sellers?limit=100");
+        List<Long> ids = new ArrayList<>();
+        top.forEach(r -> ids.add(r.path("productId").asLong()));
+        assertThat(ids).contains(tea, jam).doesNotContain(gone);
+        assertThat(b.getJson("/api/leaderboard/best-sellers/" + tea).path("unitsSold").asLong()).as("rebuilt exactly").isEqualTo(30);
+        assertThat(b.getJson("/api/leaderboard/best-sellers/" + jam).path("unitsSold").asLong()).isEqualTo(20);
+        order(b, tea, 1);
+        assertThat(a.getJson("/api/leaderboard/best-sellers/" + tea).path("unitsSold").asLong()).as("counting goes on").isEqualTo(31);
+        assertThat(a.get("/api/leaderboard/best-sellers/" + gone).statusCode()).isEqualTo(404);
+        assertThat(a.get("/api/leaderboard/best-sellers?limit=0").statusCode()).isEqualTo(400);
+        assertThat(a.get("/api/leaderboard/best-sellers?limit=abc").statusCode()).isEqualTo(400);
+    }
+
+    private static long product(Api api, String category, long priceCents, int stock) {
+        String sku = category + "-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> created = api.json("POST", "/api/products", """
+                {"sku":"%s","name":"Product %s","description":"From the tests","priceCents":%d,"stock":%d,"category":"%s"}"""
+                .formatted(sku, sku, priceCents, stock, category));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return Api.parse(created.body()).path("id").asLong();
+    }
+
+    private static String draft(String sku, long priceCents, int stock) {
+        return """
+                {"sku":"%s","name":"Renamed %s","description":"From the tests","priceCents":%d,"stock":%d,"category":"private"}"""
+                .formatted(sku, sku, priceCents, stock);
+    }
+
+    /** A new session with one cart line; its cookie. */
+    private static String cartWith(Api api, long productId, int quantity) {
+        HttpResponse<String> line = api.request("PUT", "/api/cart/items/" + productId, Map.of("Content-Type", JSON),
+                "{\"quantity\":" + quantity + "}");
+        assertThat(line.statusCode()).as(line.body()).isEqualTo(200);
+        return line.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("LARDER_SESSION="))
+                .map(c -> c.substring(0, c.indexOf(';'))).findFirst().orElseThrow();
+    }
+
+    private static void order(Api api, long productId, int quantity) {
+        HttpResponse<String> placed = api.request("POST", "/api/orders", Map.of("Cookie", cartWith(api, productId, quantity)));
+        assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
+    }
+
+    private static String redis(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("redis-cli", "-p", System.getProperty("larder.it.redis-port"), "--raw"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        return output.strip();
+    }
+}
