@@ -19,8 +19,8 @@
  * that run at the same time: by what each adds, at most once per concurrent request. That is the
  * price of not locking a session per request; such limits bound memory, they are not invariants.
  *
- * <p>A session that ended is never brought back: the save is one Lua script ({@code EVAL}, on one
- * key, so it also runs on a Cluster and after Redis restarted and forgot its scripts) that writes the
+ * <p>A session that ended is never brought back: the save is one Lua script on one key (so it runs on
+ * a Cluster; {@code RScript.eval} loads it again after a Redis restart) that writes the
  * changed attributes, deletes the removed ones and slides the expiry only if the key still exists —
  * or if the session was created by this very request and never stored (nobody else knows its id
  * yet). So a request still in flight when another one called {@code invalidate()} or

@@ -23,8 +23,9 @@ import org.redisson.client.codec.Codec;
  * as JSON through the client's allow-listed codec, expiring {@code timeout} after the last request
  * that used it. Ids are 256 random bits from {@link SecureRandom}, base64url.
  *
- * <p>Every write is one Lua script on one key ({@code EVAL}, so it also runs after Redis restarted and
- * forgot its scripts, and on a Cluster): a save touches only the fields that changed, so concurrent
+ * <p>Every write is one Lua script on one key, run with {@code RScript.eval} (which loads the script
+ * again when Redis answers {@code NOSCRIPT}, e.g. after a restart; a test restarts Redis between
+ * saves) and routed by that key, so it runs on a Cluster: a save touches only the fields that changed, so concurrent
  * requests that change different attributes all survive, and it writes nothing at all when the key
  * is gone (invalidated, rotated away or expired) unless the session was created by the saving request.
  */
