@@ -164,6 +164,59 @@ class SessionsAndLimitsIT extends TwoInstances {
         b.awaitReady(Duration.ofSeconds(30));
     }
 
+    @Test
+    void fiftyConcurrentChangesOfDifferentLinesThroughBothInstancesAllSurviveAndTheFiftyFirstLineIs400() throws Exception {
+        List<Long> products = new ArrayList<>();
+        for (int i = 0; i < 51; i++) {
+            products.add(product(a, 100 + i));
+        }
+        HttpResponse<String> first = a.request("PUT", "/api/cart/items/" + products.get(0), Map.of("Content-Type", "application/json"), "{\"quantity\":1}");
+        Map<String, String> session = Map.of("Cookie", sessionCookie(first), "Content-Type", "application/json");
+
+        List<HttpResponse<String>> answers = Concurrently.run(50, i -> (i % 2 == 0 ? a : b)
+                .request("PUT", "/api/cart/items/" + products.get(i), session, "{\"quantity\":" + (i + 2) + "}"));
+
+        assertThat(answers).allSatisfy(r -> {
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(r.headers().allValues("Set-Cookie")).as("the same session throughout").noneMatch(c -> c.startsWith("LARDER_SESSION="));
+        });
+        for (Api api : List.of(a, b)) {
+            JsonNode items = Api.parse(api.request("GET", "/api/cart", session).body()).path("items");
+            assertThat(items).hasSize(50);
+            for (int i = 0; i < 50; i++) {
+                assertThat(items.get(i).path("productId").asLong()).isEqualTo(products.get(i));
+                assertThat(items.get(i).path("quantity").asInt()).as("line %d", i).isEqualTo(i + 2);
+            }
+        }
+        HttpResponse<String> tooMany = b.request("PUT", "/api/cart/items/" + products.get(50), session, "{\"quantity\":1}");
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(tooMany.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(a.request("PUT", "/api/cart/items/" + products.get(7), session, "{\"quantity\":1000}").statusCode())
+                .as("a line already in a full cart may change").isEqualTo(200);
+        assertThat(Api.parse(b.request("GET", "/api/cart", session).body()).path("items")).hasSize(50);
+    }
+
+    @Test
+    void redisFailingAtTheSessionCommitAnswers503ProblemJsonWithACompleteBody() throws Exception {
+        long id = product(a, 100);
+        b.awaitReady(Duration.ofSeconds(10));
+        HttpResponse<String> answer;
+        second.redisProxy().stall(); // B alone loses Redis: a new session is created without Redis, its first save fails
+        try {
+            answer = b.request("PUT", "/api/cart/items/" + id, Map.of("Content-Type", "application/json"), "{\"quantity\":1}");
+        } finally {
+            second.redisProxy().resume();
+        }
+        b.awaitReady(Duration.ofSeconds(30));
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        JsonNode problem = Api.parse(answer.body());
+        assertThat(problem.path("status").asInt()).isEqualTo(503);
+        assertThat(problem.path("detail").asText()).contains("Sessions are unavailable");
+        assertThat(problem.has("items")).as("nothing of the cart the resource answered").isFalse();
+    }
+
     private static long product(Api api, long priceCents) {
         String sku = "cart-" + UUID.randomUUID().toString().substring(0, 12);
         HttpResponse<String> created = api.request("POST", "/api/products", Map.of("Content-Type", "application/json"),

@@ -9,8 +9,11 @@ import java.io.PrintWriter;
 /**
  * Runs a hook once, when the application first reaches for the body (or flushes, errors or
  * redirects), so that the session is in Redis before the client can see the answer and send its
- * next request. The body stream itself is the container's own, unwrapped. A session changed after
- * the body was opened (a streamed answer) is written when the request ends.
+ * next request: the fallback for servlets other than JAX-RS (whose requests are committed earlier,
+ * by {@link SessionCommitFilter}). The body stream itself is the container's own, unwrapped. A hook
+ * that fails throws out of the method that ran it, before anything of the body is out, and
+ * {@link SessionFilter} answers 503 if the servlet lets it through. A session changed after the body
+ * was opened (a streamed answer) is written when the request ends.
  */
 class CommittingResponse extends HttpServletResponseWrapper {
 

@@ -1,8 +1,11 @@
 package dev.larder.kit.sessions.boundary;
 
 import dev.larder.kit.redis.control.RedisBreaker;
+import dev.larder.kit.rest.boundary.Problem;
+import dev.larder.kit.rest.boundary.Problems;
 import dev.larder.kit.sessions.control.SessionRequest;
 import dev.larder.kit.sessions.control.SessionSettings;
+import dev.larder.kit.sessions.control.SessionUnavailableException;
 import dev.larder.kit.sessions.control.SessionStore;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -16,8 +19,14 @@ import org.redisson.api.RedissonClient;
 
 /**
  * Gives every request an {@code HttpSession} stored in Redis (mapped in {@code web.xml}), for
- * servlets and JAX-RS alike. The session's changes are written once, just before the response is
- * committed, so the client's next request (on any instance) sees them.
+ * servlets and JAX-RS alike. The session's changes are written once, before the response is
+ * committed, so the client's next request (on any instance) sees them: for JAX-RS by
+ * {@link SessionCommitFilter} (a failure there becomes the answer), for other servlets by
+ * {@link CommittingResponse} when the body opens. Redis failing there throws
+ * {@link SessionUnavailableException} out of {@code getOutputStream()}/{@code getWriter()}; if the
+ * servlet lets it through, this filter answers 503 problem+json in place of whatever the servlet had
+ * set (nothing of its body is out yet). Whatever changed after the body opened is written when the
+ * request ends; a failure then, with the answer committed, is left to the container.
  */
 public class SessionFilter extends HttpFilter {
 
@@ -49,7 +58,16 @@ public class SessionFilter extends HttpFilter {
             return;
         }
         SessionRequest sessions = new SessionRequest(request, response, store, settings, breaker);
-        chain.doFilter(sessions, new CommittingResponse(response, sessions::commit));
-        sessions.commit();
+        request.setAttribute(SessionRequest.ATTRIBUTE, sessions);
+        try {
+            chain.doFilter(sessions, new CommittingResponse(response, sessions::commit));
+            sessions.commit();
+        } catch (SessionUnavailableException unavailable) {
+            if (response.isCommitted()) {
+                throw unavailable; // part of the answer is out: the container ends it as it can
+            }
+            response.reset();
+            Problems.write(response, new Problem(503, "Service Unavailable", unavailable.getMessage()));
+        }
     }
 }

@@ -30,6 +30,7 @@ public class RedisSession implements HttpSession {
     private final ServletContext context;
     private final Runnable onInvalidate;
     private boolean invalid;
+    private boolean stored;
 
     RedisSession(String id, boolean isNew, Map<String, Object> stored, SessionSettings settings, ServletContext context,
                  Runnable onInvalidate) {
@@ -38,6 +39,7 @@ public class RedisSession implements HttpSession {
         this.settings = settings;
         this.context = context;
         this.onInvalidate = onInvalidate;
+        this.stored = !isNew;
         Object created = stored.get(SessionStore.CREATED);
         this.creationTime = created instanceof Long millis ? millis : System.currentTimeMillis();
         stored.forEach((name, value) -> {
@@ -143,6 +145,11 @@ public class RedisSession implements HttpSession {
         return invalid;
     }
 
+    /** Another request invalidated or rotated the session (or it expired): this request's view is dead too. */
+    void endedElsewhere() {
+        invalid = true;
+    }
+
     Map<String, Object> changed() {
         return changed;
     }
@@ -151,11 +158,19 @@ public class RedisSession implements HttpSession {
         return removed;
     }
 
-    /** Everything stored, for moving the session to a new id. */
-    Map<String, Object> entries() {
-        Map<String, Object> all = new LinkedHashMap<>(attributes);
-        all.put(SessionStore.CREATED, creationTime);
-        return all;
+    /**
+     * Whether the session is in Redis (it was loaded, or saved by this request): from then on a save
+     * may only update it, never create it again.
+     */
+    boolean stored() {
+        return stored;
+    }
+
+    /** The request's changes are in Redis. */
+    void saved() {
+        stored = true;
+        changed.clear();
+        removed.clear();
     }
 
     private int sizeOf(String name) {

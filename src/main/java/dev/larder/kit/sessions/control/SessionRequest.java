@@ -9,12 +9,18 @@ import jakarta.servlet.http.HttpSession;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
  * A request whose {@link #getSession} answers from Redis. Lazy: nothing is read or written unless
  * the application asks for the session; {@link #commit()} writes the request's changes once.
  */
 public class SessionRequest extends HttpServletRequestWrapper {
+
+    /** The request attribute under which the filter leaves this wrapper, for {@code SessionCommitFilter}. */
+    public static final String ATTRIBUTE = SessionRequest.class.getName();
+
+    private static final Logger LOG = Logger.getLogger(SessionRequest.class.getName());
 
     private final SessionStore store;
     private final SessionSettings settings;
@@ -24,6 +30,7 @@ public class SessionRequest extends HttpServletRequestWrapper {
     private RedisSession session;
     private boolean looked;
     private boolean committed;
+    private boolean abandoned;
 
     public SessionRequest(HttpServletRequest request, HttpServletResponse response, SessionStore store,
                           SessionSettings settings, RedisBreaker breaker) {
@@ -65,18 +72,32 @@ public class SessionRequest extends HttpServletRequestWrapper {
         return session;
     }
 
+    /**
+     * Moves the session to a fresh id (and the cookie with it); the old id stops working at once,
+     * also for requests still in flight on it. A session this request created and never stored only
+     * changes its id in memory.
+     *
+     * @throws IllegalStateException if there is no session, or another request ended it meanwhile
+     */
     @Override
     public String changeSessionId() {
         RedisSession current = (RedisSession) getSession(false);
         if (current == null) {
             throw new IllegalStateException("no session to change the id of");
         }
-        String newId = redis(() -> store.rotate(current.getId(), current.entries(), settings.timeout()));
-        current.renamed(newId);
-        current.changed().clear();
-        current.removed().clear();
-        cookie(newId, (int) settings.timeout().toSeconds());
-        return newId;
+        if (!current.stored()) {
+            current.renamed(SessionStore.newId());
+        } else {
+            String newId = redis(() -> store.rotate(current.getId(), current.changed(), current.removed(), settings.timeout()));
+            if (newId == null) {
+                current.endedElsewhere();
+                throw new IllegalStateException("the session was invalidated or rotated by another request");
+            }
+            current.renamed(newId);
+            current.saved();
+        }
+        cookie(current.getId(), (int) settings.timeout().toSeconds());
+        return current.getId();
     }
 
     @Override
@@ -101,27 +122,43 @@ public class SessionRequest extends HttpServletRequestWrapper {
     }
 
     /**
-     * Writes what changed since the last commit; called when the body opens and when the request
-     * ends, so usually once (the second call finds nothing to write unless a streamed answer
-     * changed the session meanwhile).
+     * Writes what changed since the last commit and slides the expiry; called before the response is
+     * committed (by {@code SessionCommitFilter} for JAX-RS, else when the body opens) and when the
+     * request ends, so usually once (a later call finds nothing to write unless a streamed answer
+     * changed the session meanwhile). Writes nothing if another request invalidated or rotated the
+     * session meanwhile (or it expired): then this request's changes are dropped and the session
+     * counts as ended for the rest of the request. After a failure, later calls do nothing.
+     *
+     * @throws SessionUnavailableException if Redis is unavailable (the request's changes are lost)
      */
     public void commit() {
-        if (session == null || session.isInvalid() || (committed && session.changed().isEmpty() && session.removed().isEmpty())) {
+        if (session == null || session.isInvalid() || abandoned
+                || (committed && session.changed().isEmpty() && session.removed().isEmpty())) {
             return;
         }
         committed = true;
-        redis(() -> {
-            store.save(session.getId(), session.changed(), session.removed(), settings.timeout());
-            return null;
-        });
-        session.changed().clear();
-        session.removed().clear();
+        RedisSession current = session;
+        boolean written;
+        try {
+            written = redis(() -> store.save(current.getId(), !current.stored(), current.changed(), current.removed(),
+                    settings.timeout()));
+        } catch (RuntimeException e) {
+            abandoned = true;
+            throw e;
+        }
+        if (written) {
+            current.saved();
+        } else {
+            LOG.fine("A session ended while a request was using it; the request's changes are dropped");
+            current.endedElsewhere();
+        }
     }
 
     private RedisSession open(String id, boolean isNew, Map<String, Object> stored) {
         return new RedisSession(id, isNew, stored, settings, getServletContext(), () -> {
+            String current = session.getId(); // the one being invalidated: its id may have changed since it was opened
             redis(() -> {
-                store.delete(id);
+                store.delete(current);
                 return null;
             });
             cookie("", 0);

@@ -1,30 +1,72 @@
 package dev.larder.kit.sessions.control;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import org.redisson.api.RBatch;
-import org.redisson.api.RMapAsync;
+import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.client.codec.Codec;
 
 /**
- * Sessions in Redis: one hash {@code larder:session:<id>} per session, attribute values as JSON
- * through the client's allow-listed codec, expiring {@code timeout} after the last request that
- * used it. Ids are 256 random bits from {@link SecureRandom}, base64url.
+ * Sessions in Redis: one hash {@code larder:session:<id>} per session, one field per attribute, values
+ * as JSON through the client's allow-listed codec, expiring {@code timeout} after the last request
+ * that used it. Ids are 256 random bits from {@link SecureRandom}, base64url.
+ *
+ * <p>Every write is one Lua script on one key, run with {@code RScript.eval} (which loads the script
+ * again when Redis answers {@code NOSCRIPT}, e.g. after a restart; a test restarts Redis between
+ * saves) and routed by that key, so it runs on a Cluster: a save touches only the fields that changed, so concurrent
+ * requests that change different attributes all survive, and it writes nothing at all when the key
+ * is gone (invalidated, rotated away or expired) unless the session was created by the saving request.
  */
 public class SessionStore {
 
     public static final String PREFIX = "larder:session:";
     static final String CREATED = "@created";
 
+    /** KEYS[1] the session; ARGV: may-create flag, timeout ms, number of changed fields n, n name/value pairs, removed names. */
+    private static final String SAVE = """
+            if ARGV[1] ~= '1' and redis.call('EXISTS', KEYS[1]) == 0 then
+              return 0
+            end
+            local n = tonumber(ARGV[3])
+            for i = 4, 3 + 2 * n, 2 do
+              redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+            end
+            for i = 4 + 2 * n, #ARGV do
+              redis.call('HDEL', KEYS[1], ARGV[i])
+            end
+            if redis.call('EXISTS', KEYS[1]) == 1 then
+              redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            end
+            return 1
+            """;
+
+    /** KEYS[1] the session: all its fields and values, and the key deleted, atomically; empty if there was none. */
+    private static final String TAKE = """
+            local entries = redis.call('HGETALL', KEYS[1])
+            redis.call('DEL', KEYS[1])
+            return entries
+            """;
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final RedissonClient redisson;
+    private final Codec codec;
 
     public SessionStore(RedissonClient redisson) {
         this.redisson = redisson;
+        this.codec = redisson.getConfig().getCodec();
     }
 
     public static String newId() {
@@ -43,33 +85,77 @@ public class SessionStore {
         return redisson.<String, Object>getMap(PREFIX + id).readAllMap();
     }
 
-    /** Writes what changed in one round trip and slides the expiry. */
-    public void save(String id, Map<String, Object> changed, Collection<String> removed, Duration timeout) {
-        RBatch batch = redisson.createBatch();
-        RMapAsync<String, Object> map = batch.getMap(PREFIX + id);
-        if (!changed.isEmpty()) {
-            map.putAllAsync(changed);
-        }
-        if (!removed.isEmpty()) {
-            map.fastRemoveAsync(removed.toArray(String[]::new));
-        }
-        map.expireAsync(timeout);
-        batch.execute();
+    /**
+     * Writes the changed attributes, deletes the removed ones and slides the expiry, in one atomic
+     * step; only if the session still exists, or {@code mayCreate} (the session was created by this
+     * request and has never been stored). Whether anything was written.
+     */
+    public boolean save(String id, boolean mayCreate, Map<String, Object> changed, Collection<String> removed,
+                        Duration timeout) {
+        Map<String, byte[]> encoded = new LinkedHashMap<>();
+        changed.forEach((name, value) -> encoded.put(name, encode(value)));
+        return write(id, mayCreate, encoded, removed, timeout);
     }
 
-    /** Moves a session to a fresh id: the old id stops working at once. */
-    public String rotate(String oldId, Map<String, Object> entries, Duration timeout) {
+    /**
+     * Moves a session to a fresh id: takes the stored state (with what concurrent requests saved)
+     * and deletes the old key in one step, then stores it under the new id with this request's
+     * changes on top. The new id, or null if the old session no longer existed (then nothing is
+     * written). Two steps, each on one key, so that it runs on a Cluster: if the second fails, the
+     * session is lost rather than left under an id that should be dead.
+     */
+    public String rotate(String oldId, Map<String, Object> changed, Collection<String> removed, Duration timeout) {
+        List<Object> taken = redisson.getScript(ByteArrayCodec.INSTANCE).eval(PREFIX + oldId, RScript.Mode.READ_WRITE,
+                TAKE, RScript.ReturnType.LIST, List.of(PREFIX + oldId));
+        if (taken == null || taken.isEmpty()) {
+            return null;
+        }
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < taken.size(); i += 2) {
+            entries.put(new String((byte[]) taken.get(i), StandardCharsets.UTF_8), (byte[]) taken.get(i + 1));
+        }
+        removed.forEach(entries::remove);
+        changed.forEach((name, value) -> entries.put(name, encode(value)));
         String newId = newId();
-        RBatch batch = redisson.createBatch();
-        RMapAsync<String, Object> map = batch.getMap(PREFIX + newId);
-        map.putAllAsync(entries);
-        map.expireAsync(timeout);
-        batch.getMap(PREFIX + oldId).deleteAsync();
-        batch.execute();
+        write(newId, true, entries, List.of(), timeout);
         return newId;
     }
 
     public void delete(String id) {
         redisson.getMap(PREFIX + id).delete();
+    }
+
+    private boolean write(String id, boolean mayCreate, Map<String, byte[]> changed, Collection<String> removed,
+                          Duration timeout) {
+        List<Object> args = new ArrayList<>();
+        args.add(bytes(mayCreate ? "1" : "0"));
+        args.add(bytes(Long.toString(Math.max(1, timeout.toMillis()))));
+        args.add(bytes(Integer.toString(changed.size())));
+        changed.forEach((name, value) -> {
+            args.add(bytes(name));
+            args.add(value);
+        });
+        removed.forEach(name -> args.add(bytes(name)));
+        Long written = redisson.getScript(ByteArrayCodec.INSTANCE).eval(PREFIX + id, RScript.Mode.READ_WRITE, SAVE,
+                RScript.ReturnType.LONG, List.of(PREFIX + id), args.toArray());
+        return written != null && written == 1L;
+    }
+
+    private byte[] encode(Object value) {
+        ByteBuf buf;
+        try {
+            buf = codec.getValueEncoder().encode(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a JsonProcessingException inside: a codec error, not an outage
+        }
+        try {
+            return ByteBufUtil.getBytes(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -10,67 +10,83 @@ import jakarta.servlet.http.HttpSession;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.NotFoundException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The session's cart (attribute {@code cart}). Lines keep ids and quantities only; prices come
- * from the catalog (its cache) when the cart is shown, and lines of deleted products drop out.
+ * The session's cart, one session attribute per line ({@code cart:<productId>} → quantity), so that
+ * the session store merges concurrent changes of different lines instead of keeping the last whole
+ * cart written. Lines keep ids and quantities only; prices come from the catalog (its cache) when the
+ * cart is shown, and lines of deleted products drop out.
  */
 @ApplicationScoped
 public class Carts {
 
-    static final String ATTRIBUTE = "cart";
+    static final String LINE = "cart:";
+    static final String WHOLE = "cart";
     static final int MAX_LINES = 50;
 
     @Inject
     Catalog catalog;
 
     public CartView view(HttpSession session) {
-        return price(cart(session));
+        return price(lines(session));
     }
 
     public CartView set(HttpSession session, long productId, int quantity) {
         catalog.find(productId); // 404 for an unknown product
-        Cart cart = cart(session).with(productId, quantity);
-        if (cart.lines().size() > MAX_LINES) {
+        Map<Long, Integer> lines = lines(session);
+        if (!lines.containsKey(productId) && lines.size() >= MAX_LINES) {
             throw new BadRequestException("A cart holds at most " + MAX_LINES + " different products");
         }
-        session.setAttribute(ATTRIBUTE, cart);
-        return price(cart);
+        session.setAttribute(LINE + productId, quantity);
+        lines.put(productId, quantity);
+        return price(lines);
     }
 
     public CartView remove(HttpSession session, long productId) {
-        Cart cart = cart(session).without(productId);
-        session.setAttribute(ATTRIBUTE, cart);
-        return price(cart);
+        Map<Long, Integer> lines = lines(session);
+        session.removeAttribute(LINE + productId);
+        lines.remove(productId);
+        return price(lines);
     }
 
+    /** Removes the lines this request sees; a line another request adds meanwhile stays. */
     public void empty(HttpSession session) {
-        session.removeAttribute(ATTRIBUTE);
+        lines(session).keySet().forEach(productId -> session.removeAttribute(LINE + productId));
     }
 
-    /** The lines by product id, in id order. */
+    /** The lines by product id, in id order; a cart stored whole (before lines were attributes) becomes lines first. */
     public Map<Long, Integer> lines(HttpSession session) {
-        Map<Long, Integer> lines = new java.util.TreeMap<>();
-        cart(session).lines().forEach(l -> lines.put(l.productId(), l.quantity()));
+        if (session.getAttribute(WHOLE) instanceof Cart whole) {
+            whole.lines().forEach(line -> {
+                if (session.getAttribute(LINE + line.productId()) == null) {
+                    session.setAttribute(LINE + line.productId(), line.quantity());
+                }
+            });
+            session.removeAttribute(WHOLE);
+        }
+        Map<Long, Integer> lines = new TreeMap<>();
+        for (String name : Collections.list(session.getAttributeNames())) {
+            if (name.startsWith(LINE) && session.getAttribute(name) instanceof Integer quantity) {
+                lines.put(Long.parseLong(name.substring(LINE.length())), quantity);
+            }
+        }
         return lines;
     }
 
-    private static Cart cart(HttpSession session) {
-        return session.getAttribute(ATTRIBUTE) instanceof Cart cart ? cart : Cart.EMPTY;
-    }
-
-    private CartView price(Cart cart) {
+    private CartView price(Map<Long, Integer> lines) {
         List<CartView.Item> items = new ArrayList<>();
-        for (Cart.CartLine line : cart.lines()) {
+        lines.forEach((productId, quantity) -> {
             try {
-                Product product = catalog.find(line.productId());
-                items.add(new CartView.Item(line.productId(), line.quantity(), product.priceCents()));
+                Product product = catalog.find(productId);
+                items.add(new CartView.Item(productId, quantity, product.priceCents()));
             } catch (NotFoundException deleted) {
                 // the product left the catalog: its line leaves the cart
             }
-        }
+        });
         return new CartView(items, items.stream().mapToLong(i -> i.priceCents() * i.quantity()).sum());
     }
 }

@@ -1,25 +1,17 @@
 package dev.larder.shop.cart.entity;
 
-import java.util.ArrayList;
 import java.util.List;
 
-/** The lines of a shopping cart as the session keeps them: product ids and quantities, no prices. */
+/**
+ * A whole cart in one session attribute ({@code cart}), as versions before per-line attributes kept
+ * it: still read (and turned into lines) so that carts of sessions started before an upgrade
+ * survive it. Never written any more; can go once no session can be older than the upgrade
+ * ({@code larder.sessions.timeout} after it).
+ */
 public record Cart(List<CartLine> lines) {
-
-    public static final Cart EMPTY = new Cart(List.of());
 
     public Cart {
         lines = List.copyOf(lines);
-    }
-
-    public Cart with(long productId, int quantity) {
-        List<CartLine> next = new ArrayList<>(without(productId).lines());
-        next.add(new CartLine(productId, quantity));
-        return new Cart(next);
-    }
-
-    public Cart without(long productId) {
-        return new Cart(lines.stream().filter(l -> l.productId() != productId).toList());
     }
 
     /** One product and how many of it. */

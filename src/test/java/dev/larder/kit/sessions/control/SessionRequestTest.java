@@ -1,6 +1,7 @@
 package dev.larder.kit.sessions.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.larder.kit.redis.control.RedisBreaker;
 import dev.larder.testing.RedisServer;
@@ -48,6 +49,10 @@ class SessionRequestTest {
         final SessionRequest request;
 
         Exchange(String sessionId) {
+            this(sessionId, store, new RedisBreaker(() -> true, java.time.Duration.ofMillis(100)));
+        }
+
+        Exchange(String sessionId, SessionStore sessions, RedisBreaker breaker) {
             if (sessionId != null) {
                 sent.add(new Cookie("LARDER_SESSION", sessionId));
             }
@@ -64,7 +69,7 @@ class SessionRequestTest {
                         }
                         return null;
                     });
-            request = new SessionRequest(raw, response, store, SETTINGS, new RedisBreaker(() -> true, java.time.Duration.ofMillis(100)));
+            request = new SessionRequest(raw, response, sessions, SETTINGS, breaker);
         }
 
         String newId() {
@@ -136,5 +141,131 @@ class SessionRequestTest {
     void aForgedOrUnknownIdNeverReachesAnotherSession() {
         assertThat(new Exchange("../../etc/passwd").request.getSession(false)).isNull();
         assertThat(new Exchange(SessionStore.newId()).request.getSession(false)).isNull();
+    }
+
+    static String storedSession(String name, Object value) {
+        Exchange first = new Exchange(null);
+        first.request.getSession().setAttribute(name, value);
+        first.request.commit();
+        return first.newId();
+    }
+
+    static boolean exists(String id) {
+        return client.getKeys().countExists(SessionStore.PREFIX + id) == 1;
+    }
+
+    @Test
+    void concurrentRequestsThatChangeDifferentAttributesAllSurvive() {
+        String id = storedSession("cart:1", 1);
+        Exchange one = new Exchange(id);
+        Exchange two = new Exchange(id);
+        one.request.getSession().setAttribute("cart:2", 2);
+        two.request.getSession().setAttribute("cart:3", 3);
+        two.request.getSession().removeAttribute("cart:1");
+
+        one.request.commit();
+        two.request.commit();
+
+        assertThat(store.load(id)).containsEntry("cart:2", 2).containsEntry("cart:3", 3).doesNotContainKey("cart:1");
+    }
+
+    @Test
+    void aRequestInFlightWhenAnotherInvalidatesLeavesNoSessionKey() {
+        String id = storedSession("cart:1", 1);
+        Exchange inFlight = new Exchange(id);
+        inFlight.request.getSession().setAttribute("cart:2", 2); // loaded before the logout
+
+        Exchange logout = new Exchange(id);
+        logout.request.getSession().invalidate();
+        logout.request.commit();
+        inFlight.request.commit();
+        inFlight.request.commit(); // the end of the request, after the body: nothing either
+
+        assertThat(exists(id)).isFalse();
+        assertThat(inFlight.received).as("the cookie of the session that ended is left alone").isEmpty();
+    }
+
+    @Test
+    void aRequestInFlightWhenAnotherRotatesWritesNeitherId() {
+        String id = storedSession("cart:1", 1);
+        Exchange inFlight = new Exchange(id);
+        inFlight.request.getSession().setAttribute("cart:2", 2);
+
+        Exchange login = new Exchange(id);
+        login.request.getSession();
+        String newId = login.request.changeSessionId();
+        login.request.commit();
+        inFlight.request.commit();
+
+        assertThat(exists(id)).isFalse();
+        assertThat(store.load(newId)).containsEntry("cart:1", 1).doesNotContainKey("cart:2");
+    }
+
+    @Test
+    void rotatingASessionAnotherRequestEndedFailsAndWritesNothing() {
+        String id = storedSession("cart:1", 1);
+        Exchange late = new Exchange(id);
+        late.request.getSession();
+        Exchange logout = new Exchange(id);
+        logout.request.getSession().invalidate();
+        long keys = client.getKeys().count();
+
+        assertThatThrownBy(late.request::changeSessionId).isInstanceOf(IllegalStateException.class);
+        late.request.commit();
+
+        assertThat(client.getKeys().count()).isEqualTo(keys);
+        assertThat(late.request.getSession(false)).isNull();
+    }
+
+    @Test
+    void invalidatingAfterARotationDeletesTheNewId() {
+        String id = storedSession("cart:1", 1);
+        Exchange exchange = new Exchange(id);
+        exchange.request.getSession();
+        String newId = exchange.request.changeSessionId();
+
+        exchange.request.getSession().invalidate();
+        exchange.request.commit();
+
+        assertThat(exists(id)).isFalse();
+        assertThat(exists(newId)).isFalse();
+    }
+
+    @Test
+    void aNewSessionRotatedBeforeItsFirstSaveIsStoredOnlyUnderItsLastId() {
+        Exchange exchange = new Exchange(null);
+        exchange.request.getSession().setAttribute("cart:1", 1);
+        String firstId = exchange.request.getSession().getId();
+
+        String newId = exchange.request.changeSessionId();
+        exchange.request.commit();
+
+        assertThat(exists(firstId)).isFalse();
+        assertThat(store.load(newId)).containsEntry("cart:1", 1);
+        assertThat(exchange.newId()).isEqualTo(newId);
+    }
+
+    @Test
+    void aCommitThatFindsRedisUnavailableThrowsOnceNotAgainAtTheEndOfTheRequest() throws Exception {
+        try (RedisServer own = RedisServer.start()) {
+            RedissonClient ownClient = own.client("dev.larder.", "java.lang.");
+            try {
+                SessionStore ownStore = new SessionStore(ownClient);
+                RedisBreaker breaker = new RedisBreaker(() -> true, Duration.ofMinutes(10)); // stays open
+                Exchange exchange = new Exchange(null, ownStore, breaker);
+                exchange.request.getSession().setAttribute("cart:1", 1);
+
+                own.pause();
+                try {
+                    assertThatThrownBy(exchange.request::commit).isInstanceOf(SessionUnavailableException.class);
+                    exchange.request.commit(); // when the body opens or the request ends: no second failure
+                } finally {
+                    own.resume();
+                    breaker.close();
+                }
+            } finally {
+                ownClient.shutdown();
+            }
+        }
     }
 }

@@ -1,0 +1,137 @@
+package dev.larder.kit.sessions.boundary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.larder.kit.redis.control.RedisBreaker;
+import dev.larder.testing.RedisServer;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+
+/**
+ * The filter around a plain servlet (not JAX-RS) on a real redis-server that is paused between
+ * reading the session and opening the body: the servlet's answer becomes a complete 503 problem+json.
+ */
+class SessionFilterTest {
+
+    /** A servlet response that records what is set and written; it never commits (everything stays buffered). */
+    static final class Recorded {
+        final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        final Map<String, String> headers = new HashMap<>();
+        int status = 200;
+        String contentType;
+        final HttpServletResponse response = (HttpServletResponse) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[]{HttpServletResponse.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "setStatus" -> {
+                        status = (int) args[0];
+                        yield null;
+                    }
+                    case "setContentType" -> {
+                        contentType = (String) args[0];
+                        yield null;
+                    }
+                    case "setHeader" -> headers.put((String) args[0], (String) args[1]);
+                    case "reset" -> {
+                        body.reset();
+                        headers.clear();
+                        status = 200;
+                        contentType = null;
+                        yield null;
+                    }
+                    case "isCommitted" -> false;
+                    case "getOutputStream" -> stream();
+                    default -> null;
+                });
+
+        ServletOutputStream stream() {
+            return new ServletOutputStream() {
+                @Override
+                public void write(int b) {
+                    body.write(b);
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setWriteListener(WriteListener listener) {
+                    throw new UnsupportedOperationException();
+                }
+            };
+        }
+    }
+
+    @Test
+    void redisFailingWhenTheServletOpensTheBodyAnswers503ProblemJson() throws Exception {
+        try (RedisServer redis = RedisServer.start(); RedisBreaker breaker = new RedisBreaker(() -> true, Duration.ofMinutes(10))) {
+            RedissonClient client = redis.client("dev.larder.", "java.lang.");
+            try {
+                SessionFilter filter = new SessionFilter();
+                filter.redisson = client;
+                filter.breaker = breaker;
+                filter.config = (Config) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{Config.class},
+                        (proxy, method, args) -> Optional.empty());
+                filter.init();
+                Map<String, Object> attributes = new HashMap<>();
+                HttpServletRequest request = (HttpServletRequest) Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[]{HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
+                            case "getContextPath" -> "";
+                            case "setAttribute" -> attributes.put((String) args[0], args[1]);
+                            case "getAttribute" -> attributes.get((String) args[0]);
+                            default -> null;
+                        });
+                Recorded recorded = new Recorded();
+
+                filter.doFilter(request, recorded.response, (req, res) -> {
+                    ((HttpServletRequest) req).getSession().setAttribute("cart:1", 1);
+                    HttpServletResponse servlet = (HttpServletResponse) res;
+                    servlet.setStatus(201);
+                    servlet.setHeader("Location", "/somewhere");
+                    freeze(redis, true);
+                    try {
+                        servlet.getOutputStream().write("{\"created\":true}".getBytes(StandardCharsets.UTF_8));
+                    } finally {
+                        freeze(redis, false);
+                    }
+                });
+
+                assertThat(recorded.status).isEqualTo(503);
+                assertThat(recorded.contentType).isEqualTo("application/problem+json");
+                assertThat(recorded.headers).doesNotContainKey("Location");
+                JsonNode problem = new ObjectMapper().readTree(recorded.body.toByteArray());
+                assertThat(problem.path("status").asInt()).isEqualTo(503);
+                assertThat(problem.path("detail").asText()).contains("Sessions are unavailable");
+            } finally {
+                client.shutdown();
+            }
+        }
+    }
+
+    private static void freeze(RedisServer redis, boolean frozen) throws java.io.IOException {
+        try {
+            if (frozen) {
+                redis.pause();
+            } else {
+                redis.resume();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.IOException(e);
+        }
+    }
+}
