@@ -54,6 +54,11 @@
  * writer). Channel: {@code larder:invalidations}. Table: {@code larder_cache_outbox} (rows deleted
  * once relayed).
  *
+ * <p>Strategies: cache-aside through the annotations; read-through and JCache-level write-through
+ * through {@link dev.larder.kit.caching.control.ReadThrough} (a {@code CacheLoader} and optionally a
+ * {@code CacheWriter}, same engine, same guarantees; a write invalidates rather than stores); the
+ * shop's order lookup is read-through. Its class comment says when to choose which.
+ *
  * <p>Out of scope: cluster-wide statistics (each instance counts its own). Known limit: {@code @CachePut}
  * outside a transaction is an unconditional write-through, as JSR-107 defines it, so two puts of one
  * key on two instances may land in either order; the shop invalidates instead.

@@ -27,6 +27,12 @@ public class CacheEngine {
     @Inject
     InvalidationOutbox outbox;
 
+    /** A cache read through {@code loader} and, if given, written through {@code writer} (see {@link ReadThrough}). */
+    public <K, V> ReadThrough<K, V> readThrough(String cache, javax.cache.integration.CacheLoader<K, V> loader,
+                                                java.util.Optional<javax.cache.integration.CacheWriter<K, V>> writer) {
+        return new ReadThrough<>(registry.cache(cache), this, loader, writer);
+    }
+
     public Object invoke(Method method, Object[] args, Callable<Object> proceed) throws Exception {
         CacheOperation operation = CacheOperations.of(method);
         if (transactional(operation)) {

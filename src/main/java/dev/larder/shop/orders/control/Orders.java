@@ -1,5 +1,7 @@
 package dev.larder.shop.orders.control;
 
+import dev.larder.kit.caching.control.CacheEngine;
+import dev.larder.kit.caching.control.ReadThrough;
 import dev.larder.shop.catalog.control.ProductCache;
 import dev.larder.shop.catalog.control.ProductPages;
 import dev.larder.shop.catalog.entity.Product;
@@ -7,6 +9,8 @@ import dev.larder.shop.catalog.entity.ProductRow;
 import dev.larder.shop.orders.entity.Order;
 import dev.larder.shop.orders.entity.OrderLineRow;
 import dev.larder.shop.orders.entity.OrderRow;
+import dev.larder.shop.orders.entity.OwnedOrder;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -23,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import javax.cache.integration.CacheLoader;
 
 /**
  * Checkout in one database transaction: the products' rows are locked in id order (so two checkouts
@@ -44,6 +49,11 @@ public class Orders {
 
     @Inject
     ProductPages pages;
+
+    @Inject
+    CacheEngine engine;
+
+    private ReadThrough<Long, OwnedOrder> lookups;
 
     /** The order and whether it was placed before (a replayed request). */
     public record Placed(Order order, boolean replayed) {
@@ -82,9 +92,29 @@ public class Orders {
         return earlier(owner, Optional.of(idempotencyKey));
     }
 
-    /** The order, if it exists and belongs to {@code owner}. */
+    /**
+     * The order, if it exists and belongs to {@code owner}. Orders never change once placed, so the
+     * lookup is a read-through cache ({@code orders}, a JCache {@code CacheLoader} over the table).
+     */
     public Optional<Order> find(long id, String owner) {
-        return Optional.ofNullable(em.find(OrderRow.class, id)).filter(o -> o.owner().equals(owner)).map(OrderRow::toOrder);
+        return Optional.ofNullable(lookups.get(id)).filter(o -> o.owner().equals(owner)).map(OwnedOrder::order);
+    }
+
+    @PostConstruct
+    void lookups() {
+        lookups = engine.readThrough("orders", new CacheLoader<Long, OwnedOrder>() {
+            @Override
+            public OwnedOrder load(Long id) {
+                return Optional.ofNullable(em.find(OrderRow.class, id)).map(o -> new OwnedOrder(o.owner(), o.toOrder())).orElse(null);
+            }
+
+            @Override
+            public Map<Long, OwnedOrder> loadAll(Iterable<? extends Long> ids) {
+                Map<Long, OwnedOrder> all = new java.util.HashMap<>();
+                ids.forEach(id -> Optional.ofNullable(load(id)).ifPresent(o -> all.put(id, o)));
+                return all;
+            }
+        }, Optional.empty());
     }
 
     private Optional<Placed> earlier(String owner, Optional<String> key) {
