@@ -3,7 +3,10 @@
 #   ./run.sh                      build if needed, start a local redis-server on 6379 if nothing
 #                                 answers there, seed demo products, serve on port 8080
 #   PORT=8081 ./run.sh            another port (another instance of the same shop)
-# Every LARDER_* variable in the environment reaches the application (see README.md).
+# Every LARDER_* and MP_JWT_* variable in the environment reaches the application (see README.md).
+# Unless MP_JWT_VERIFY_PUBLICKEY or MP_JWT_VERIFY_PUBLICKEY_LOCATION is set, the server trusts a
+# local RSA key pair made on first run in .larder-dev-keys/ (git-ignored), and an admin token
+# signed with it, valid 24 h, is printed and written to .larder-dev-keys/admin.jwt.
 set -euo pipefail
 cd "$(dirname "$0")"
 PORT=${PORT:-8080}
@@ -25,6 +28,35 @@ if [ -z "${LARDER_REDIS_ADDRESS:-}" ] && [ -z "${LARDER_REDIS_CONFIG:-}" ]; then
     redis-server --port 6379 --bind 127.0.0.1 --save "" --appendonly no --daemonize yes --dir "${TMPDIR:-/tmp}" \
       --logfile "${TMPDIR:-/tmp}/larder-redis.log"
   fi
+fi
+
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+
+# A JWT of the admin group for the README's curl recipes, RS256 over the local key, valid 24 h.
+admin_token() {
+  local now header payload
+  now=$(date +%s)
+  header=$(printf '{"alg":"RS256","typ":"JWT"}' | b64url)
+  payload=$(printf '{"iss":"%s","sub":"larder-dev","upn":"larder-dev","groups":["admin"],"iat":%d,"exp":%d,"jti":"%s"}' \
+    "$MP_JWT_VERIFY_ISSUER" "$now" $((now + 86400)) "$(openssl rand -hex 16)" | b64url)
+  printf '%s.%s.%s' "$header" "$payload" \
+    "$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign .larder-dev-keys/private.pem -binary | b64url)"
+}
+
+if [ -z "${MP_JWT_VERIFY_PUBLICKEY:-}" ] && [ -z "${MP_JWT_VERIFY_PUBLICKEY_LOCATION:-}" ]; then
+  command -v openssl >/dev/null || { echo "openssl is missing: apt-get install -y openssl" >&2; exit 1; }
+  if [ ! -f .larder-dev-keys/private.pem ]; then
+    echo "Making a local RSA key pair for bearer tokens in .larder-dev-keys/"
+    mkdir -p .larder-dev-keys && chmod 700 .larder-dev-keys
+    (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out .larder-dev-keys/private.pem 2>/dev/null)
+    openssl pkey -in .larder-dev-keys/private.pem -pubout -out .larder-dev-keys/public.pem
+  fi
+  export MP_JWT_VERIFY_PUBLICKEY
+  MP_JWT_VERIFY_PUBLICKEY=$(cat .larder-dev-keys/public.pem)
+  export MP_JWT_VERIFY_ISSUER=${MP_JWT_VERIFY_ISSUER:-larder-dev}
+  (umask 077 && admin_token > .larder-dev-keys/admin.jwt)
+  echo "Admin token (24 h; also in .larder-dev-keys/admin.jwt) for product and cache writes:"
+  echo "  export TOKEN=$(cat .larder-dev-keys/admin.jwt)"
 fi
 
 mkdir -p target/payara-root-"$PORT"

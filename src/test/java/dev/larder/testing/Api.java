@@ -9,12 +9,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A black-box client of one Larder instance. */
+/**
+ * A black-box client of one Larder instance. Product and cache writes carry an {@code admin} bearer
+ * token ({@link Tokens#admin()}) unless the request names its own {@code Authorization} header or the
+ * client is {@link #anonymous()}; nothing else sends one.
+ */
 public final class Api {
+
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder()
@@ -24,6 +32,7 @@ public final class Api {
 
     private final String base;
     private final String root;
+    private final boolean adminOnWrites;
 
     /**
      * @param base where the application is deployed, e.g. {@code http://127.0.0.1:8080/} or
@@ -36,6 +45,18 @@ public final class Api {
         this.root = uri.getScheme() + "://127.0.0.1:" + uri.getPort();
         String path = uri.getPath().endsWith("/") ? uri.getPath().substring(0, uri.getPath().length() - 1) : uri.getPath();
         this.base = root + path;
+        this.adminOnWrites = true;
+    }
+
+    private Api(String root, String base, boolean adminOnWrites) {
+        this.root = root;
+        this.base = base;
+        this.adminOnWrites = adminOnWrites;
+    }
+
+    /** The same instance, without the admin token on writes: only the headers a request names. */
+    public Api anonymous() {
+        return new Api(root, base, false);
     }
 
     /** The absolute URL of an {@code /api} path on this instance. */
@@ -56,9 +77,17 @@ public final class Api {
     }
 
     public HttpResponse<String> request(String method, String path, Map<String, String> headers, String body) {
+        return request(method, path, List.copyOf(headers.entrySet()), body);
+    }
+
+    /** A request with headers that may repeat, in the order given. */
+    public HttpResponse<String> request(String method, String path, List<Map.Entry<String, String>> headers, String body) {
         String target = (path.startsWith("/health") || path.startsWith("/metrics") || path.startsWith("/openapi") ? root : base) + path;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(20));
-        headers.forEach(request::header);
+        headers.forEach(h -> request.header(h.getKey(), h.getValue()));
+        if (adminOnWrites && needsAdmin(method, path) && headers.stream().noneMatch(h -> h.getKey().equalsIgnoreCase("Authorization"))) {
+            request.header("Authorization", "Bearer " + Tokens.admin());
+        }
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -68,6 +97,10 @@ public final class Api {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static boolean needsAdmin(String method, String path) {
+        return !SAFE_METHODS.contains(method) && (path.startsWith("/api/products") || path.startsWith("/api/caches"));
     }
 
     public HttpResponse<String> json(String method, String path, String body) {

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.larder.testing.Api;
+import dev.larder.testing.Tokens;
 import dev.larder.testing.TwoInstances;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -201,6 +203,49 @@ class CatalogIT extends TwoInstances {
 
         assertThat(a.get("/api/products/" + id).body()).isEqualTo(before);
         assertThat(Fixtures.Database.count()).isEqualTo(rowsBefore);
+    }
+
+    @Test
+    void everyHostileWriteIsRefusedAsProblemJsonAndChangesNothing() throws Exception {
+        long id = Fixtures.create(a, "pantry");
+        a.getJson("/api/products/" + id);
+        Fixtures.Row row = Fixtures.Database.row(id);
+        long rowsBefore = Fixtures.Database.count();
+        Api anonymous = a.anonymous();
+
+        List<Executable> checks = new ArrayList<>();
+        for (HostileRequests.Case hostile : HostileRequests.cases(id, Fixtures.sku(id))) {
+            checks.add(() -> {
+                HttpResponse<String> answer = anonymous.request(hostile.method(), hostile.path(), hostile.headers(), hostile.body());
+                assertThat(answer.statusCode()).as(hostile + " -> " + answer.body()).isEqualTo(hostile.status());
+                if (hostile.bare()) {
+                    return;
+                }
+                assertThat(answer.headers().firstValue("Content-Type")).as(hostile.toString()).hasValue("application/problem+json");
+                assertThat(Api.parse(answer.body()).path("status").asInt()).as(hostile.toString()).isEqualTo(hostile.status());
+                if (hostile.status() == 401) {
+                    assertThat(answer.headers().firstValue("WWW-Authenticate")).as(hostile.toString())
+                            .hasValueSatisfying(challenge -> assertThat(challenge).startsWith("Bearer"));
+                }
+                if (hostile.status() == 403) {
+                    assertThat(answer.headers().firstValue("WWW-Authenticate")).as(hostile.toString())
+                            .hasValue("Bearer error=\"insufficient_scope\"");
+                }
+            });
+        }
+        assertThat(checks).hasSizeGreaterThanOrEqualTo(30);
+        assertAll(checks);
+
+        assertThat(Fixtures.Database.row(id)).as("the row").isEqualTo(row);
+        assertThat(Fixtures.Database.count()).as("no product created").isEqualTo(rowsBefore);
+        assertThat(Redis.cached("products", String.valueOf(id))).as("the cache was not flushed").isNotNull();
+
+        HttpResponse<String> admitted = a.json("PUT", "/api/products/" + id, Fixtures.draft(Fixtures.sku(id), "Changed by an admin", 1, "pantry"));
+        assertThat(admitted.statusCode()).as(admitted.body()).isEqualTo(200);
+        assertThat(Fixtures.Database.row(id).name()).isEqualTo("Changed by an admin");
+        a.getJson("/api/products/" + id);
+        assertThat(a.request("DELETE", "/api/caches/products", Map.of("Authorization", "Bearer " + Tokens.admin())).statusCode()).isEqualTo(204);
+        assertThat(Redis.cached("products", String.valueOf(id))).isNull();
     }
 
     private int stockOnPage(String page, long id) {

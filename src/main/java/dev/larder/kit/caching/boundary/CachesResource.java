@@ -3,6 +3,7 @@ package dev.larder.kit.caching.boundary;
 import dev.larder.kit.caching.control.CacheRegistry;
 import dev.larder.kit.caching.control.CacheStats;
 import dev.larder.kit.caching.control.NamedCache;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
@@ -15,11 +16,18 @@ import jakarta.ws.rs.ServiceUnavailableException;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 
-/** Per-cache statistics of this instance, and invalidation of a whole cache for every instance. */
+/**
+ * Per-cache statistics of this instance (anyone may read them), and invalidation of a whole cache for
+ * every instance, which needs the role {@value #ADMIN}: the application declares it and maps it from
+ * its callers' credentials.
+ */
 @Path("caches")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class CachesResource {
+
+    /** The role that may invalidate caches. */
+    public static final String ADMIN = "admin";
 
     @Inject
     CacheRegistry registry;
@@ -32,6 +40,7 @@ public class CachesResource {
     /** 204 once every instance was told; 503 (nothing done, retry) when Redis cannot be reached. */
     @DELETE
     @Path("{name}")
+    @RolesAllowed(ADMIN)
     public void invalidate(@PathParam("name") String name) {
         boolean done = registry.known(name)
                 .orElseThrow(() -> new NotFoundException("No cache named '" + name + "'"))

@@ -6,6 +6,8 @@ import dev.larder.shop.catalog.entity.Product;
 import dev.larder.shop.catalog.entity.ProductDraft;
 import dev.larder.shop.catalog.entity.ProductPage;
 import dev.larder.shop.catalog.entity.StockChange;
+import dev.larder.shop.platform.boundary.LarderApi;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -31,7 +33,8 @@ import jakarta.ws.rs.core.UriInfo;
 
 /**
  * The product catalog. Ids outside 1..2^63-1 or not made of digits are unknown products (404).
- * Stateless, so one instance serves every request (no per-request bean on the hot path).
+ * Stateless, so one instance serves every request (no per-request bean on the hot path). Reads are
+ * anonymous; every write needs the {@value LarderApi#ADMIN} role (see {@link LarderApi}).
  */
 @Path("products")
 @ApplicationScoped
@@ -62,6 +65,7 @@ public class ProductsResource {
                 number("size", size, 20, 1, 100));
     }
 
+    @RolesAllowed(LarderApi.ADMIN)
     @POST
     public Response create(@Valid @NotNull ProductDraft draft, @Context UriInfo uri) {
         Product created = catalog.create(draft);
@@ -70,6 +74,7 @@ public class ProductsResource {
     }
 
     /** Last writer wins; with {@code If-Match}, a stale tag is 412 and changes nothing. */
+    @RolesAllowed(LarderApi.ADMIN)
     @PUT
     @Path(ID)
     public Response replace(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
@@ -78,12 +83,14 @@ public class ProductsResource {
         return Response.ok(replaced).tag(new EntityTag(replaced.tag())).build();
     }
 
+    @RolesAllowed(LarderApi.ADMIN)
     @DELETE
     @Path(ID)
     public void delete(@PathParam("id") String id) {
         catalog.delete(ProductIds.parse(id));
     }
 
+    @RolesAllowed(LarderApi.ADMIN)
     @POST
     @Path(ID + "/stock")
     public Product adjustStock(@PathParam("id") String id, @Valid @NotNull StockChange change) {
