@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.larder.testing.Api;
 import dev.larder.testing.Concurrently;
+import dev.larder.testing.SseClient;
 import dev.larder.testing.TwoInstances;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -73,7 +74,15 @@ class ShopIT extends TwoInstances {
         String session = cartWith(b, id, 1);
         assertThat(a.json("PUT", "/api/products/" + id, draft("private-" + id, 275, 5)).statusCode()).isEqualTo(200);
 
-        HttpResponse<String> placed = a.request("POST", "/api/orders", Map.of("Cookie", session));
+        HttpResponse<String> placed;
+        try (SseClient inventory = SseClient.connect(b.url("/api/events?productId=" + id), Map.of())) {
+            inventory.next(Duration.ofSeconds(10)); // connected
+            placed = a.request("POST", "/api/orders", Map.of("Cookie", session));
+            SseClient.Event event = inventory.nextEvent(Duration.ofSeconds(5));
+            assertThat(event).as("an order is a stock change: B's event clients hear it").isNotNull();
+            assertThat(event.name()).isEqualTo("inventory");
+            assertThat(Api.parse(event.data()).path("stock").asInt()).isEqualTo(4);
+        }
         assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
         JsonNode order = Api.parse(placed.body());
         String path = "/api/orders/" + order.path("id").asLong();

@@ -1,6 +1,8 @@
 package dev.larder.shop.orders.boundary;
 
+import dev.larder.kit.events.control.EventPublisher;
 import dev.larder.shop.cart.control.Carts;
+import dev.larder.shop.catalog.entity.InventoryEvent;
 import dev.larder.shop.leaderboard.control.BestSellers;
 import dev.larder.shop.orders.control.Orders;
 import dev.larder.shop.orders.entity.Order;
@@ -45,6 +47,9 @@ public class OrdersResource {
     @Inject
     BestSellers bestSellers;
 
+    @Inject
+    EventPublisher events;
+
     @POST
     public Response checkout(@Context HttpServletRequest request, @Context UriInfo uri,
                              @HeaderParam("Idempotency-Key") String idempotencyKey) {
@@ -63,6 +68,7 @@ public class OrdersResource {
         if (!placed.replayed()) {
             carts.empty(session);
             bestSellers.count(placed.order());
+            placed.stockLeft().forEach((product, stock) -> events.publish(InventoryEvent.TYPE, new InventoryEvent(product, stock)));
         }
         return Response.created(uri.getAbsolutePathBuilder().path(String.valueOf(placed.order().id())).build())
                 .header("Idempotent-Replayed", placed.replayed())

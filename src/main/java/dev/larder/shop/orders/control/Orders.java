@@ -55,8 +55,11 @@ public class Orders {
 
     private ReadThrough<Long, OwnedOrder> lookups;
 
-    /** The order and whether it was placed before (a replayed request). */
-    public record Placed(Order order, boolean replayed) {
+    /**
+     * The order, whether it was placed before (a replayed request), and the stock its products have
+     * left (empty for a replay).
+     */
+    public record Placed(Order order, boolean replayed, Map<Long, Integer> stockLeft) {
     }
 
     /** @param lines product id to quantity, at least one line */
@@ -74,9 +77,11 @@ public class Orders {
         requireStock(lines, rows);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         List<OrderLineRow> ordered = new ArrayList<>();
+        Map<Long, Integer> stockLeft = new TreeMap<>();
         rows.forEach((id, row) -> {
             Product product = row.toProduct();
             row.adjustStock(-lines.get(id), now);
+            stockLeft.put(id, product.stock() - lines.get(id));
             ordered.add(new OrderLineRow(id, lines.get(id), product.priceCents()));
             products.remove(id);
         });
@@ -84,7 +89,7 @@ public class Orders {
         OrderRow order = new OrderRow(owner, idempotencyKey.orElse(null), ordered, now);
         em.persist(order);
         em.flush();
-        return new Placed(order.toOrder(), false);
+        return new Placed(order.toOrder(), false, stockLeft);
     }
 
     /** The order an earlier checkout with this key placed, if any (a retry after the cart was emptied). */
@@ -120,7 +125,7 @@ public class Orders {
     private Optional<Placed> earlier(String owner, Optional<String> key) {
         return key.flatMap(k -> em.createNamedQuery("OrderRow.byKey", OrderRow.class)
                 .setParameter("owner", owner).setParameter("key", k)
-                .getResultStream().findFirst()).map(o -> new Placed(o.toOrder(), true));
+                .getResultStream().findFirst()).map(o -> new Placed(o.toOrder(), true, Map.of()));
     }
 
     private static void requireStock(Map<Long, Integer> lines, SortedMap<Long, ProductRow> rows) {
