@@ -4,8 +4,8 @@
  * <p>Decisions: a sliding window counted in 20 buckets per window, in one Lua script per decision
  * (a hash of bucket counts, by Redis's clock): it never admits more than the limit in any window, it
  * admits exactly the limit of any number of concurrent requests across any number of instances, and
- * it costs a fixed ~100 bytes of Redis per client and policy whatever the limit (measured with
- * {@code MEMORY USAGE}: 104 bytes after 5,000 admissions under a 100,000-per-minute policy; the
+ * it costs at most ~400 bytes of Redis per client and policy whatever the limit (measured with
+ * {@code MEMORY USAGE}: 392 bytes with all 21 buckets of a window holding admissions, about 100 when a client is idle or bursty; the
  * sliding log it replaces held one member per admission, 10,000 members at 10,000/min). The price:
  * an admission is forgotten between one window and one window plus one bucket (1/20) after it, so a
  * client at its limit for long gets up to 5 % less. Policies per route pattern and method from

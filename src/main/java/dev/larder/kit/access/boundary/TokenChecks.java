@@ -31,7 +31,7 @@ public class TokenChecks implements ContainerRequestFilter {
     private final long skewSeconds;
 
     public TokenChecks() {
-        this(ConfigProvider.getConfig().getOptionalValue("mp.jwt.verify.clock.skew", Long.class).orElse(60L));
+        this(ConfigProvider.getConfig(TokenChecks.class.getClassLoader()).getOptionalValue("mp.jwt.verify.clock.skew", Long.class).orElse(60L));
     }
 
     TokenChecks(long skewSeconds) {

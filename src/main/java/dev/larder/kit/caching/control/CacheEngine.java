@@ -36,20 +36,26 @@ public class CacheEngine {
     public Object invoke(Method method, Object[] args, Callable<Object> proceed) throws Exception {
         CacheOperation operation = CacheOperations.of(method);
         if (transactional(operation)) {
-            String key = operation.kind() == CacheOperation.Kind.REMOVE ? CacheKeys.of(operation.keyParts(args)) : null;
+            // a put inside a transaction becomes an invalidation after the commit: the value written
+            // before the commit could outlive a rollback, and two writers could land in either order
+            String key = operation.kind() == CacheOperation.Kind.REMOVE_ALL ? null : CacheKeys.of(operation.keyParts(args));
             return around(operation, proceed, () -> outbox.record(operation.cacheName(), key));
         }
         NamedCache cache = registry.cache(operation.cacheName());
         String field = operation.kind() == CacheOperation.Kind.REMOVE_ALL ? null
                 : cache.field(CacheKeys.of(operation.keyParts(args)));
         if (field == null && (operation.kind() == CacheOperation.Kind.PUT || operation.kind() == CacheOperation.Kind.REMOVE)) {
-            return proceed.call(); // no field to write or remove: see bypass
+            Object result = proceed.call(); // no field to write or remove now: the outbox removes it once it can
+            retryLater(cache, null, false, CacheKeys.of(operation.keyParts(args)));
+            return result;
         }
         return switch (operation.kind()) {
             case RESULT -> result(cache, operation, field, proceed);
-            case PUT -> around(operation, proceed, () -> cache.write(field, cache.stamp(operation.value(args), 0)));
-            case REMOVE -> around(operation, proceed, () -> cache.remove(field));
-            case REMOVE_ALL -> around(operation, proceed, cache::invalidateAll);
+            case PUT -> around(operation, proceed, () -> retryLater(cache, field,
+                    cache.write(field, cache.stamp(operation.value(args), 0)), CacheKeys.of(operation.keyParts(args))));
+            case REMOVE -> around(operation, proceed, () -> retryLater(cache, field, cache.remove(field),
+                    CacheKeys.of(operation.keyParts(args))));
+            case REMOVE_ALL -> around(operation, proceed, () -> retryLater(cache, null, cache.invalidateAll(), null));
         };
     }
 
@@ -59,8 +65,22 @@ public class CacheEngine {
      * if the transaction rolls back; so no reader can put back a value older than the commit.
      */
     private boolean transactional(CacheOperation operation) {
-        return (operation.kind() == CacheOperation.Kind.REMOVE || operation.kind() == CacheOperation.Kind.REMOVE_ALL)
-                && outbox != null && outbox.inTransaction();
+        return operation.kind() != CacheOperation.Kind.RESULT && outbox != null && outbox.inTransaction();
+    }
+
+    /**
+     * An invalidation (or write) outside a transaction that could not reach Redis is not dropped: it
+     * goes to the outbox, in a transaction of its own, for the relay to carry out once Redis answers.
+     */
+    void retryLater(NamedCache cache, String field, boolean told, String key) {
+        if (told || outbox == null) {
+            return;
+        }
+        try {
+            outbox.recordAlone(cache.name(), key);
+        } catch (RuntimeException e) {
+            cache.outboxUnavailable(e);
+        }
     }
 
     /**

@@ -5,6 +5,8 @@ import dev.larder.kit.redis.control.RedisBreaker;
 import dev.larder.kit.redis.control.RedisConnectionEvents;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
+import dev.larder.kit.redis.control.RedisConnection;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -61,7 +63,7 @@ public class CacheRegistry {
     private InvalidationBus bus;
 
     /** Opens every declared cache at deployment. */
-    void start(@Observes @Initialized(ApplicationScoped.class) Object deployed) {
+    void start(@Observes @Priority(RedisConnection.FIRST + 10) @Initialized(ApplicationScoped.class) Object deployed) {
         declared.cacheNames().forEach(this::cache);
     }
 

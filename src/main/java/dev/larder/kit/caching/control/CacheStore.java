@@ -109,9 +109,14 @@ class CacheStore {
         return eval(STORE_IF_LEASED, keys(field), bytes(field), encode(value), bytes(value.expiresAt()), bytes(token));
     }
 
-    /** Stores a written value, fences out every loader of the field, and publishes {@code message}. */
-    CompletionStage<Boolean> put(String field, Stamped value, String channel, String message) {
-        return eval(PUT, keys(field), bytes(field), encode(value), bytes(value.expiresAt()), bytes(message), bytes(channel));
+    /**
+     * Stores a written value, fences out every loader of the field, and publishes the message. The
+     * value is encoded before the message is made: a value the codec refuses must not use up a
+     * sequence number, or every other instance would see a gap.
+     */
+    CompletionStage<Boolean> put(String field, Stamped value, String channel, java.util.function.Supplier<String> message) {
+        byte[] encoded = encode(value);
+        return eval(PUT, keys(field), bytes(field), encoded, bytes(value.expiresAt()), bytes(message.get()), bytes(channel));
     }
 
     /** Deletes the entry, fences out every loader of the field, and publishes {@code message}; whether there was one. */

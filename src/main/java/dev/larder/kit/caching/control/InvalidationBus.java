@@ -51,7 +51,8 @@ class InvalidationBus implements AutoCloseable {
     private final RTopic topic;
     private final BiConsumer<String, String> apply;
     private final Runnable clearAll;
-    private final int messageListener;
+    private final java.util.concurrent.atomic.AtomicInteger messageListener = new java.util.concurrent.atomic.AtomicInteger(-1);
+    private final java.util.concurrent.atomic.AtomicBoolean subscribing = new java.util.concurrent.atomic.AtomicBoolean();
     private final ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "larder-invalidation-probe");
         thread.setDaemon(true);
@@ -68,7 +69,7 @@ class InvalidationBus implements AutoCloseable {
         this.topic = redisson.getTopic(CHANNEL, StringCodec.INSTANCE);
         this.apply = apply;
         this.clearAll = clearAll;
-        this.messageListener = topic.addListener(String.class, (channel, message) -> receive(message));
+        subscribe();
         prober.scheduleWithFixedDelay(this::probe, 0, PROBE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -104,7 +105,29 @@ class InvalidationBus implements AutoCloseable {
         clearAll.run();
     }
 
+    /**
+     * Subscribes without waiting, so that the application deploys while Redis is down; a failed
+     * subscription is tried again by the next probe. Until it holds, the bus never hears itself and
+     * near caches stay unused.
+     */
+    private void subscribe() {
+        if (messageListener.get() >= 0 || !subscribing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            topic.addListenerAsync(String.class, (channel, message) -> receive(message)).whenComplete((id, error) -> {
+                if (error == null) {
+                    messageListener.set(id);
+                }
+                subscribing.set(false);
+            });
+        } catch (RuntimeException e) {
+            subscribing.set(false);
+        }
+    }
+
     void probe() {
+        subscribe();
         live(); // notices deafness even when nobody reads
         try {
             topic.publishAsync(numbered().put("probe", true).toString());
@@ -167,6 +190,8 @@ class InvalidationBus implements AutoCloseable {
     @Override
     public void close() {
         prober.shutdownNow();
-        topic.removeListener(messageListener);
+        if (messageListener.get() >= 0) {
+            topic.removeListenerAsync(messageListener.get());
+        }
     }
 }

@@ -9,6 +9,7 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
+import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,6 +44,16 @@ public class InvalidationOutbox {
         PendingInvalidation pending = new PendingInvalidation(cache, key, System.currentTimeMillis());
         em.persist(pending);
         recordedInThisTransaction().add(pending);
+    }
+
+    /**
+     * Records an invalidation that could not reach Redis outside any transaction (a
+     * {@code @CacheRemove} while Redis was unavailable, say), in a transaction of its own, so that the
+     * relay carries it out once Redis answers. False if the database could not take it either.
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void recordAlone(String cache, String key) {
+        em.persist(new PendingInvalidation(cache, key, System.currentTimeMillis()));
     }
 
     @SuppressWarnings("unchecked")

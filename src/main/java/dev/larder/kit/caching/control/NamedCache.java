@@ -30,6 +30,8 @@ public class NamedCache {
     private final RedisBreaker breaker;
     private final CodecErrors codecErrors;
     final CacheStatistics statistics = new CacheStatistics();
+    /** Counts every change or invalidation this instance made or heard of, for {@link SingleFlight}. */
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
     NamedCache(String name, CacheSettings settings, CacheStore store, Optional<NamespaceVersion> version,
                JitteredExpiry expiry, InvalidationBus bus, RedisBreaker breaker, CodecErrors codecErrors) {
@@ -104,6 +106,15 @@ public class NamedCache {
         return new Stamped(value, 1, Long.MAX_VALUE); // written without stamp (before stamps existed)
     }
 
+    /**
+     * How many changes this instance made or heard of so far: a load that started before a change
+     * may return what the database held before it, so a caller that arrives after the change must not
+     * join it.
+     */
+    long changes() {
+        return changes.get();
+    }
+
     long nearEpoch() {
         return near.map(NearCache::epoch).orElse(0L);
     }
@@ -161,11 +172,23 @@ public class NamedCache {
         return stored;
     }
 
-    /** A write-through ({@code @CachePut}, {@code skipGet}): stores, fences out loaders, tells every instance. */
-    void write(String field, Stamped value) {
+    /**
+     * A write-through ({@code @CachePut}, {@code skipGet}): stores, fences out loaders, tells every
+     * instance. False if Redis could not be told (the caller records it in the outbox).
+     */
+    boolean write(String field, Stamped value) {
+        changes.incrementAndGet();
         near.ifPresent(n -> n.invalidate(field));
-        if (async("write " + name, () -> store.put(field, value, InvalidationBus.CHANNEL, bus.message(name, field)), false)) {
-            statistics.puts.increment();
+        try {
+            Boolean written = breaker.callAsync("write " + name, () -> store.put(field, value, InvalidationBus.CHANNEL,
+                    () -> bus.message(name, field)), null);
+            if (written != null) {
+                statistics.puts.increment();
+            }
+            return written != null;
+        } catch (RedisFailures.CodecError e) {
+            codecErrors.record("write " + name, e);
+            return remove(field); // the new value cannot be stored: the older one must not stay
         }
     }
 
@@ -174,6 +197,7 @@ public class NamedCache {
      * could not be told (the caller decides whether that matters: the outbox retries).
      */
     boolean remove(String field) {
+        changes.incrementAndGet();
         near.ifPresent(n -> n.invalidate(field));
         Boolean removed = async("remove from " + name, () -> store.invalidate(field, InvalidationBus.CHANNEL,
                 bus.message(name, field)), null);
@@ -194,6 +218,7 @@ public class NamedCache {
      * hash. False if Redis could not be told.
      */
     public boolean invalidateAll() {
+        changes.incrementAndGet();
         near.ifPresent(NearCache::clear);
         return redis("invalidate " + name, () -> {
             version.ifPresentOrElse(NamespaceVersion::bump, store::clear);
@@ -204,6 +229,7 @@ public class NamedCache {
 
     /** Another instance changed {@code field} (null: everything). */
     void invalidatedElsewhere(String field) {
+        changes.incrementAndGet();
         statistics.invalidationsReceived.increment();
         near.ifPresent(n -> {
             if (field == null) {
@@ -212,6 +238,17 @@ public class NamedCache {
                 n.invalidate(field);
             }
         });
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean outboxFailing = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Neither Redis nor the database could take an invalidation: logged once until one succeeds again. */
+    void outboxUnavailable(RuntimeException cause) {
+        if (outboxFailing.compareAndSet(false, true)) {
+            java.util.logging.Logger.getLogger(NamedCache.class.getName()).log(java.util.logging.Level.SEVERE,
+                    "An invalidation of " + name + " reached neither Redis nor the outbox table; entries may stay stale"
+                            + " until their TTL (" + settings.ttl() + ")", cause);
+        }
     }
 
     void clearNear() {

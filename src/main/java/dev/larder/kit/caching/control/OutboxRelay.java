@@ -4,6 +4,8 @@ import dev.larder.kit.caching.entity.PendingInvalidation;
 import dev.larder.kit.redis.control.RedisBreaker;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
+import dev.larder.kit.redis.control.RedisConnection;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -36,6 +38,8 @@ public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class.getName());
     static final int BATCH = 500;
+    /** Stands for "the whole cache" among the keys (a key is never this: CacheKeys escapes backslashes). */
+    private static final String ALL = "\\all";
 
     @Inject
     CacheRegistry registry;
@@ -56,7 +60,7 @@ public class OutboxRelay {
     private ScheduledFuture<?> sweeping;
     private volatile boolean databaseFailing;
 
-    void start(@Observes @Initialized(ApplicationScoped.class) Object deployed) {
+    void start(@Observes @Priority(RedisConnection.FIRST + 20) @Initialized(ApplicationScoped.class) Object deployed) {
         var config = ConfigProvider.getConfig(OutboxRelay.class.getClassLoader());
         Duration interval = config.getOptionalValue("larder.caching.outbox.interval", String.class).map(Duration::parse)
                 .orElse(Duration.ofMillis(500));
@@ -120,15 +124,33 @@ public class OutboxRelay {
         return due.size() < BATCH || relayEverything();
     }
 
+    /**
+     * Carries out each distinct invalidation once (a long outage leaves many rows for the same keys,
+     * and one invalidate-all per cache covers every key of that cache); the ids of every row covered,
+     * up to the first that Redis could not take.
+     */
     private List<Long> carryOut(List<PendingInvalidation> pending) {
-        List<Long> done = new ArrayList<>();
+        java.util.Map<String, java.util.Map<String, List<Long>>> byCache = new java.util.LinkedHashMap<>();
         for (PendingInvalidation p : pending) {
-            NamedCache cache = registry.cache(p.cacheName());
-            boolean ok = p.cacheKey() == null ? cache.invalidateAll() : cache.removeKey(p.cacheKey());
-            if (!ok) {
-                break; // Redis is unavailable: the rest waits for the next sweep
+            byCache.computeIfAbsent(p.cacheName(), c -> new java.util.LinkedHashMap<>())
+                    .computeIfAbsent(p.cacheKey() == null ? ALL : p.cacheKey(), k -> new ArrayList<>()).add(p.id());
+        }
+        List<Long> done = new ArrayList<>();
+        for (var cache : byCache.entrySet()) {
+            NamedCache named = registry.cache(cache.getKey());
+            if (cache.getValue().containsKey(ALL)) {
+                if (!named.invalidateAll()) {
+                    return done; // Redis is unavailable: the rest waits for the next sweep
+                }
+                cache.getValue().values().forEach(done::addAll);
+                continue;
             }
-            done.add(p.id());
+            for (var key : cache.getValue().entrySet()) {
+                if (!named.removeKey(key.getKey())) {
+                    return done;
+                }
+                done.addAll(key.getValue());
+            }
         }
         return done;
     }

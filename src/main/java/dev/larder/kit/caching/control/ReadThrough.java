@@ -55,13 +55,19 @@ public final class ReadThrough<K, V> {
     /** Writes through the writer, then invalidates the entry on every instance. */
     public void put(K key, V value) {
         requireWriter().write(new Entry<>(key, value));
-        cache.removeKey(CacheKeys.of(key));
+        invalidate(key);
     }
 
     /** Deletes through the writer, then invalidates the entry on every instance. */
     public void remove(K key) {
         requireWriter().delete(key);
-        cache.removeKey(CacheKeys.of(key));
+        invalidate(key);
+    }
+
+    /** On every instance, now; or through the outbox once Redis answers. */
+    private void invalidate(K key) {
+        String text = CacheKeys.of(key);
+        engine.retryLater(cache, null, cache.removeKey(text), text);
     }
 
     public String name() {

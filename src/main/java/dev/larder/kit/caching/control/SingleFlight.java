@@ -16,7 +16,9 @@ import java.util.concurrent.TimeoutException;
  * while the other instances' leaders poll Redis for the value (backing off from 2 to 20 ms). If the
  * loader throws, its lease is released; if its instance dies, the lease lapses after its TTL; either
  * way one waiter takes the lease and loads. Nobody waits longer than {@code lease-wait}: past that a
- * caller loads for itself (without storing, since another load is under way).
+ * caller loads for itself (without storing, since another load is under way). A flight only takes
+ * in callers that arrived before this instance made or heard of a further change of the cache, so no
+ * caller gets a value loaded before a change it could already have seen.
  */
 @ApplicationScoped
 public class SingleFlight {
@@ -25,7 +27,8 @@ public class SingleFlight {
 
     Object load(NamedCache cache, String field, Callable<Object> loader) throws Exception {
         long deadline = System.nanoTime() + cache.settings().leaseWait().toNanos();
-        String flight = cache.name() + '\u0000' + field;
+        // a caller that arrives after a change heard by this instance starts a flight of its own
+        String flight = cache.name() + '\u0000' + field + '\u0000' + cache.changes();
         while (true) {
             CompletableFuture<Object> mine = new CompletableFuture<>();
             CompletableFuture<Object> leading = flights.putIfAbsent(flight, mine);

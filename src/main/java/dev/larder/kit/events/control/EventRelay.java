@@ -1,6 +1,8 @@
 package dev.larder.kit.events.control;
 
 import jakarta.annotation.PreDestroy;
+import dev.larder.kit.redis.control.RedisConnection;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -47,7 +49,7 @@ public class EventRelay {
     private int maxClients;
     private Duration retention;
 
-    void start(@Observes @Initialized(ApplicationScoped.class) Object deployed) {
+    void start(@Observes @Priority(RedisConnection.FIRST + 20) @Initialized(ApplicationScoped.class) Object deployed) {
         Config config = ConfigProvider.getConfig(EventRelay.class.getClassLoader());
         maxClients = config.getOptionalValue("larder.events.max-clients", Integer.class).orElse(1000);
         retention = config.getOptionalValue("larder.events.retention", String.class).map(Duration::parse).orElse(Duration.ofHours(1));

@@ -43,7 +43,9 @@ public class CodecErrors {
             counter.inc();
         }
         String subject = error.getMessage();
-        if (logged.size() < MAX_REMEMBERED && logged.add(subject)) {
+        String kind = subject.contains(": ") ? subject.substring(0, subject.indexOf(": ") + 2)
+                + subject.substring(subject.indexOf(": ") + 2).split("[ (\"]", 2)[0] : subject;
+        if (logged.size() < MAX_REMEMBERED && logged.add(kind)) {
             LOG.log(Level.SEVERE, "A value could not go through the Redis JSON codec while trying to " + action
                     + " (" + subject + "); the entry is skipped or replaced, Redis itself is fine."
                     + " Add the type to larder.redis.codec.allowed-types or make it a plain record.", error);

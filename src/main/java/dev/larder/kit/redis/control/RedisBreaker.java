@@ -59,6 +59,8 @@ public class RedisBreaker implements AutoCloseable {
     });
     final LongAdder opened = new LongAdder();
     final LongAdder shortCircuited = new LongAdder();
+    final LongAdder commandErrors = new LongAdder();
+    private final Set<String> loggedCommandErrors = ConcurrentHashMap.newKeySet();
     private volatile long openedAtNanos;
 
     /**
@@ -129,11 +131,25 @@ public class RedisBreaker implements AutoCloseable {
         if (RedisFailures.isCodecError(e)) {
             throw new RedisFailures.CodecError(e);
         }
-        if (!RedisFailures.isOutage(e)) {
-            throw e;
+        if (RedisFailures.isOutage(e)) {
+            failed(action, e);
+            return fallback;
         }
-        failed(action, e);
-        return fallback;
+        if (RedisFailures.isCommandError(e)) {
+            commandErrors.increment();
+            String kind = e.getClass().getName() + ": " + String.valueOf(e.getMessage()).split("[.:]", 2)[0];
+            if (loggedCommandErrors.size() < 100 && loggedCommandErrors.add(kind)) {
+                LOG.log(Level.SEVERE, "Redis refused a command while trying to " + action + " (a bug, not an outage;"
+                        + " logged once per kind; the caller goes on without Redis for this call)", e);
+            }
+            return fallback;
+        }
+        throw e;
+    }
+
+    /** Commands Redis refused (script errors and the like) since start. */
+    public long commandErrors() {
+        return commandErrors.sum();
     }
 
     /** Whether Redis is believed reachable: false from an outage until a probe answers. */
@@ -192,20 +208,29 @@ public class RedisBreaker implements AutoCloseable {
     }
 
     void probe() {
-        boolean answered;
+        boolean closing = false;
         try {
-            answered = probe.getAsBoolean();
-        } catch (RuntimeException e) {
-            answered = false;
+            closing = answers() && beforeClosing.stream().allMatch(this::completed);
+        } finally {
+            if (!closing) {
+                prober.schedule(this::probe, probeMillis, TimeUnit.MILLISECONDS);
+            }
         }
-        if (!answered || !beforeClosing.stream().allMatch(this::completed)) {
-            prober.schedule(this::probe, probeMillis, TimeUnit.MILLISECONDS);
+        if (!closing) {
             return;
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAtNanos);
         open.set(false);
         LOG.info(() -> "Redis answers again after " + millis + " ms; using it again");
         onClose.forEach(Runnable::run);
+    }
+
+    private boolean answers() {
+        try {
+            return probe.getAsBoolean();
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private boolean completed(BooleanSupplier step) {

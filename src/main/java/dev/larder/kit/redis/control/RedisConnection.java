@@ -1,5 +1,6 @@
 package dev.larder.kit.redis.control;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -35,9 +36,17 @@ public class RedisConnection {
     private RedisBreaker breaker;
     private volatile boolean started;
 
-    /** Builds the client at deployment, on the deploying thread. */
-    void start(@Observes @Initialized(ApplicationScoped.class) Object deployed) {
+    /** Start-up observers of the kit run in this order: the client first, readiness last. */
+    public static final int FIRST = jakarta.interceptor.Interceptor.Priority.LIBRARY_BEFORE;
+    public static final int LAST = jakarta.interceptor.Interceptor.Priority.PLATFORM_AFTER;
+
+    /** Builds the client at deployment, on the deploying thread, before anything else of the kit starts. */
+    void start(@Observes @Priority(RedisConnection.FIRST) @Initialized(ApplicationScoped.class) Object deployed) {
         open();
+    }
+
+    /** After every start-up step of the application (caches, relays, seeding): readiness may say yes. */
+    void ready(@Observes @Priority(RedisConnection.LAST) @Initialized(ApplicationScoped.class) Object deployed) {
         started = true;
     }
 

@@ -3,7 +3,16 @@ package dev.larder.kit.redis.control;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
+import org.redisson.RedissonShutdownException;
+import org.redisson.client.RedisAuthRequiredException;
+import org.redisson.client.RedisConnectionException;
 import org.redisson.client.RedisException;
+import org.redisson.client.RedisNodeNotFoundException;
+import org.redisson.client.RedisReadonlyException;
+import org.redisson.client.RedisReconnectedException;
+import org.redisson.client.RedisRetryException;
+import org.redisson.client.RedisTimeoutException;
+import org.redisson.client.RedisWrongPasswordException;
 
 /**
  * Tells the two kinds of Redis trouble apart. An <em>outage</em> is Redis being unreachable,
@@ -29,13 +38,32 @@ public final class RedisFailures {
         return false;
     }
 
-    /** Redis could not be reached or did not answer in time. */
+    /**
+     * Redis could not be reached, did not answer in time, or cannot serve right now (loading, busy,
+     * failing over, read-only after a failover, shut down). An error Redis answered about the command
+     * itself (a script error, a wrong type, out of memory for this write) is not an outage: Redis is
+     * up, and opening the breaker for it would make every other caller pay for one bad command.
+     */
     public static boolean isOutage(Throwable error) {
         if (isCodecError(error)) {
             return false;
         }
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof RedisException || t instanceof TimeoutException || t instanceof IOException) {
+            if (t instanceof RedisConnectionException || t instanceof RedisTimeoutException || t instanceof RedisRetryException
+                    || t instanceof RedisReadonlyException || t instanceof RedisNodeNotFoundException
+                    || t instanceof RedisReconnectedException || t instanceof RedissonShutdownException
+                    || t instanceof RedisAuthRequiredException || t instanceof RedisWrongPasswordException
+                    || t instanceof TimeoutException || (t instanceof IOException && !(t instanceof JsonProcessingException))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An error Redis answered about one command (a script error, a wrong type...): a bug of ours, not an outage. */
+    public static boolean isCommandError(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RedisException) {
                 return true;
             }
         }

@@ -134,6 +134,38 @@ class CacheFaultsTest {
         }
     }
 
+    @Test
+    void aCommandRedisRefusesIsABugNotAnOutage() {
+        String answer = node.breaker.callAsync("run a broken script", () -> node.redisson.getScript(StringCodec.INSTANCE)
+                .<String>evalAsync(org.redisson.api.RScript.Mode.READ_WRITE, "return redis.call('NO-SUCH-COMMAND')",
+                        org.redisson.api.RScript.ReturnType.STRING), "fallback");
+
+        assertThat(answer).isEqualTo("fallback");
+        assertThat(node.breaker.commandErrors()).isEqualTo(1);
+        assertThat(node.breaker.timesOpened()).as("the breaker stays closed for everyone else").isZero();
+        assertThat(node.breaker.closed()).isTrue();
+    }
+
+    @Test
+    void aValueTheCodecRefusesToWriteLeavesNoGapOnOtherInstancesAndNoOlderValueBehind() throws Exception {
+        try (Node other = new Node(redis.address())) {
+            CacheSettings settings = Node.settings(Duration.ofMinutes(1), 0, Duration.ofSeconds(5), Duration.ofSeconds(2), true);
+            NamedCache onA = node.cache(cacheName, settings);
+            NamedCache onB = other.cache(cacheName, settings);
+            node.get(onA, "k", () -> "old");
+            other.get(onB, "near-one", () -> "kept near");
+            other.get(onB, "near-one", () -> "kept near");
+            long nearHits = onB.stats().nearHits();
+
+            assertThat(onA.write("k", onA.stamp(List.of("immutable"), 0))).as("Redis was told: the old value is gone").isTrue();
+            Thread.sleep(InvalidationBus.GAP_MILLIS + 3 * InvalidationBus.PROBE_MILLIS);
+
+            assertThat(other.get(onB, "near-one", () -> "reloaded")).isEqualTo("kept near");
+            assertThat(onB.stats().nearHits()).as("no false gap cleared B's near cache").isEqualTo(nearHits + 1);
+            assertThat(other.get(onB, "k", () -> "loaded again")).as("the older value did not stay").isEqualTo("loaded again");
+        }
+    }
+
     private static long timed(ThrowingRunnable call) throws Exception {
         long start = System.nanoTime();
         call.run();

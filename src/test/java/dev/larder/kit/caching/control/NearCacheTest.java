@@ -125,6 +125,9 @@ class NearCacheTest {
         try {
             Thread.sleep(1_000);
             assertThat(b.bus.live()).as("deaf after a second of silence").isFalse();
+            long nearHits = onB.stats().nearHits();
+            b.get(onB, "k", this::load);
+            assertThat(onB.stats().nearHits()).as("not served near during the stall").isEqualTo(nearHits);
         } finally {
             redis.resume();
         }

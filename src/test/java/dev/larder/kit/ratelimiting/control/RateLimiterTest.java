@@ -103,16 +103,24 @@ class RateLimiterTest {
     }
 
     @Test
-    void aClientCostsASmallFixedAmountOfRedisMemoryWhateverTheLimit() {
+    void aClientCostsASmallFixedAmountOfRedisMemoryWhateverTheLimit() throws Exception {
         RateLimiter limiter = new RateLimiter(first);
-        Policy huge = policy("huge", 100_000, Duration.ofMinutes(1));
-        for (int i = 0; i < 5_000; i++) {
+        Policy huge = policy("huge", 100_000, Duration.ofMillis(2100)); // 21 buckets of 100 ms
+        long end = System.nanoTime() + Duration.ofMillis(2300).toNanos();
+        int decisions = 0;
+        while (System.nanoTime() < end) { // admissions in every bucket of the window: the worst case
             assertThat(limiter.decide(huge, "busy").allowed()).isTrue();
+            decisions++;
         }
+        Long buckets = first.getScript(org.redisson.client.codec.StringCodec.INSTANCE).eval(
+                org.redisson.api.RScript.Mode.READ_ONLY, "return redis.call('HLEN', KEYS[1])",
+                org.redisson.api.RScript.ReturnType.LONG, List.<Object>of(RateLimiter.PREFIX + "huge:busy"));
+        assertThat(buckets).as("every bucket of the window holds admissions").isGreaterThanOrEqualTo(20L);
+        System.out.println("RateLimiterTest: " + decisions + " admissions in " + buckets + " buckets");
         Long bytes = first.getScript(org.redisson.client.codec.StringCodec.INSTANCE).eval(
                 org.redisson.api.RScript.Mode.READ_ONLY, "return redis.call('MEMORY', 'USAGE', KEYS[1])",
                 org.redisson.api.RScript.ReturnType.LONG, List.<Object>of(RateLimiter.PREFIX + "huge:busy"));
-        System.out.println("RateLimiterTest: MEMORY USAGE of one client after 5,000 admissions: " + bytes + " bytes");
+        System.out.println("RateLimiterTest: MEMORY USAGE of one client, all buckets filled: " + bytes + " bytes");
         assertThat(bytes).as("bytes for one client").isLessThan(512);
     }
 
