@@ -71,7 +71,6 @@ class CacheStore {
 
     private final RedissonClient redisson;
     private final CacheAsync<String, Object> entries;
-    private final Cache<String, Object> cache;
     private final String hash;
     private final String timeouts;
     private final Duration leaseTtl;
@@ -79,7 +78,6 @@ class CacheStore {
 
     CacheStore(RedissonClient redisson, Cache<String, Object> entries, Duration leaseTtl) {
         this.redisson = redisson;
-        this.cache = entries;
         this.entries = entries.unwrap(CacheAsync.class);
         this.hash = entries.getName();
         this.timeouts = "jcache_timeout_set:{" + hash + "}";
@@ -124,9 +122,13 @@ class CacheStore {
         return eval(INVALIDATE, keys(field), bytes(field), bytes(message), bytes(channel));
     }
 
-    /** Deletes every entry (JCache's clear). */
-    void clear() {
-        cache.clear();
+    /**
+     * Deletes every entry and its expiry index. Loaders already running keep their leases (they cannot
+     * be listed without a scan), so one of them may still store a value it read before: a
+     * non-versioned cache's invalidate-all is not fenced (a versioned cache's is, by its version).
+     */
+    CompletionStage<Boolean> clearAsync() {
+        return redisson.getKeys().deleteAsync(hash, timeouts).thenApply(deleted -> true);
     }
 
     String lease(String field) {

@@ -95,6 +95,11 @@ class InvalidationBus implements AutoCloseable {
         topic.publish(message(cache, field));
     }
 
+    /** {@link #publish}, as a future (true once published). */
+    java.util.concurrent.CompletionStage<Boolean> publishAsync(String cache, String field) {
+        return topic.publishAsync(message(cache, field)).thenApply(receivers -> true);
+    }
+
     /** Something happened to the connection: trust nothing near until we hear ourselves again. */
     void connectionLost() {
         if (live) {

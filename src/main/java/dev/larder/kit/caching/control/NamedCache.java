@@ -220,11 +220,9 @@ public class NamedCache {
     public boolean invalidateAll() {
         changes.incrementAndGet();
         near.ifPresent(NearCache::clear);
-        return redis("invalidate " + name, () -> {
-            version.ifPresentOrElse(NamespaceVersion::bump, store::clear);
-            bus.publish(name, null);
-            return true;
-        }, false);
+        return async("invalidate " + name, () -> version.map(v -> v.bump().thenApply(bumped -> true))
+                .orElseGet(() -> store.clearAsync())
+                .thenCompose(done -> bus.publishAsync(name, null)), false);
     }
 
     /** Another instance changed {@code field} (null: everything). */

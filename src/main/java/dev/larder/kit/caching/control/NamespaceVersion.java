@@ -41,8 +41,8 @@ class NamespaceVersion {
         return redisson.<String>getBucket(key, StringCodec.INSTANCE).getAsync().thenApply(value -> value == null ? "0" : value);
     }
 
-    String bump() {
-        return redisson.getScript(StringCodec.INSTANCE).eval(key, RScript.Mode.READ_WRITE, BUMP,
+    java.util.concurrent.CompletionStage<String> bump() {
+        return redisson.getScript(StringCodec.INSTANCE).evalAsync(key, RScript.Mode.READ_WRITE, BUMP,
                 RScript.ReturnType.STRING, List.<Object>of(key), String.valueOf(keyTtl.toMillis()));
     }
 }

@@ -58,7 +58,7 @@ public class SessionRequest extends HttpServletRequestWrapper {
         }
         if (!looked && requestedId != null) {
             looked = true;
-            Map<String, Object> stored = redis(() -> store.load(requestedId));
+            Map<String, Object> stored = redisAsync(() -> store.loadAsync(requestedId));
             if (!stored.isEmpty()) {
                 session = open(requestedId, false, stored);
                 return session;
@@ -140,7 +140,7 @@ public class SessionRequest extends HttpServletRequestWrapper {
         RedisSession current = session;
         boolean written;
         try {
-            written = redis(() -> store.save(current.getId(), !current.stored(), current.changed(), current.removed(),
+            written = redisAsync(() -> store.saveAsync(current.getId(), !current.stored(), current.changed(), current.removed(),
                     settings.timeout()));
         } catch (RuntimeException e) {
             abandoned = true;
@@ -179,6 +179,15 @@ public class SessionRequest extends HttpServletRequestWrapper {
      * Redis unavailable (or the shared breaker open) becomes a 503 for this request; the breaker logs
      * the outage once. A codec error is a bug and propagates as one.
      */
+    /** Like {@link #redis}, for a call the shared breaker can stop waiting for when it opens. */
+    private <T> T redisAsync(java.util.function.Supplier<java.util.concurrent.CompletionStage<T>> call) {
+        Optional<T> result = breaker.callAsync("use a session", () -> call.get().thenApply(Optional::ofNullable), null);
+        if (result == null) {
+            throw new SessionUnavailableException();
+        }
+        return result.orElse(null);
+    }
+
     private <T> T redis(java.util.function.Supplier<T> call) {
         Optional<T> result = breaker.call("use a session", () -> Optional.ofNullable(call.get()), null);
         if (result == null) {

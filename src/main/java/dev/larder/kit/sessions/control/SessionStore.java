@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
@@ -82,7 +83,12 @@ public class SessionStore {
 
     /** The stored entries (attributes under their names, plus {@code @created}); empty when there is no such session. */
     public Map<String, Object> load(String id) {
-        return redisson.<String, Object>getMap(PREFIX + id).readAllMap();
+        return loadAsync(id).toCompletableFuture().join();
+    }
+
+    /** {@link #load}, as a future (so that the shared breaker can stop waiting for it). */
+    public CompletionStage<Map<String, Object>> loadAsync(String id) {
+        return redisson.<String, Object>getMap(PREFIX + id).readAllMapAsync();
     }
 
     /**
@@ -92,9 +98,15 @@ public class SessionStore {
      */
     public boolean save(String id, boolean mayCreate, Map<String, Object> changed, Collection<String> removed,
                         Duration timeout) {
+        return saveAsync(id, mayCreate, changed, removed, timeout).toCompletableFuture().join();
+    }
+
+    /** {@link #save}, as a future; the values are encoded before it is returned (a codec error is thrown here). */
+    public CompletionStage<Boolean> saveAsync(String id, boolean mayCreate, Map<String, Object> changed, Collection<String> removed,
+                                              Duration timeout) {
         Map<String, byte[]> encoded = new LinkedHashMap<>();
         changed.forEach((name, value) -> encoded.put(name, encode(value)));
-        return write(id, mayCreate, encoded, removed, timeout);
+        return writeAsync(id, mayCreate, encoded, removed, timeout);
     }
 
     /**
@@ -117,7 +129,7 @@ public class SessionStore {
         removed.forEach(entries::remove);
         changed.forEach((name, value) -> entries.put(name, encode(value)));
         String newId = newId();
-        write(newId, true, entries, List.of(), timeout);
+        writeAsync(newId, true, entries, List.of(), timeout).toCompletableFuture().join();
         return newId;
     }
 
@@ -125,8 +137,8 @@ public class SessionStore {
         redisson.getMap(PREFIX + id).delete();
     }
 
-    private boolean write(String id, boolean mayCreate, Map<String, byte[]> changed, Collection<String> removed,
-                          Duration timeout) {
+    private CompletionStage<Boolean> writeAsync(String id, boolean mayCreate, Map<String, byte[]> changed,
+                                                Collection<String> removed, Duration timeout) {
         List<Object> args = new ArrayList<>();
         args.add(bytes(mayCreate ? "1" : "0"));
         args.add(bytes(Long.toString(Math.max(1, timeout.toMillis()))));
@@ -136,9 +148,8 @@ public class SessionStore {
             args.add(value);
         });
         removed.forEach(name -> args.add(bytes(name)));
-        Long written = redisson.getScript(ByteArrayCodec.INSTANCE).eval(PREFIX + id, RScript.Mode.READ_WRITE, SAVE,
-                RScript.ReturnType.LONG, List.of(PREFIX + id), args.toArray());
-        return written != null && written == 1L;
+        return redisson.getScript(ByteArrayCodec.INSTANCE).<Long>evalAsync(PREFIX + id, RScript.Mode.READ_WRITE, SAVE,
+                RScript.ReturnType.LONG, List.<Object>of(PREFIX + id), args.toArray()).thenApply(written -> written != null && written == 1L);
     }
 
     private byte[] encode(Object value) {

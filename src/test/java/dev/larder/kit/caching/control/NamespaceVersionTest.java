@@ -32,8 +32,8 @@ class NamespaceVersionTest {
         NamespaceVersion version = new NamespaceVersion(client, "bumps", Duration.ofMinutes(5));
         assertThat(version.current().toCompletableFuture().join()).isEqualTo("0");
 
-        long first = Long.parseLong(version.bump());
-        long second = Long.parseLong(version.bump());
+        long first = Long.parseLong(version.bump().toCompletableFuture().join());
+        long second = Long.parseLong(version.bump().toCompletableFuture().join());
 
         assertThat(second).isGreaterThan(first);
         assertThat(version.current().toCompletableFuture().join()).isEqualTo(String.valueOf(second));
@@ -42,13 +42,13 @@ class NamespaceVersionTest {
     @Test
     void theVersionKeyExpiresAndAVersionIsNeverReused() throws Exception {
         NamespaceVersion version = new NamespaceVersion(client, "expiring", Duration.ofMillis(300));
-        long before = Long.parseLong(version.bump());
+        long before = Long.parseLong(version.bump().toCompletableFuture().join());
         assertThat(client.getBucket(NamespaceVersion.PREFIX + "expiring", StringCodec.INSTANCE).remainTimeToLive())
                 .isBetween(1L, 300L);
 
         Thread.sleep(400);
         assertThat(version.current().toCompletableFuture().join()).isEqualTo("0");
 
-        assertThat(Long.parseLong(version.bump())).isGreaterThan(before);
+        assertThat(Long.parseLong(version.bump().toCompletableFuture().join())).isGreaterThan(before);
     }
 }
