@@ -43,7 +43,8 @@ public class WriteBehind {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
-    private final String consumer = "instance-" + UUID.randomUUID();
+    /** Unique per start; names the process, so that operators (and tests) see whose entries are pending. */
+    private final String consumer = "pid-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
     private final List<Flusher> flushers = new CopyOnWriteArrayList<>();
     private final List<ScheduledFuture<?>> schedules = new CopyOnWriteArrayList<>();
     private volatile boolean failing;
