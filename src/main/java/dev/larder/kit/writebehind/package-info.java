@@ -39,7 +39,7 @@
  * {@code larder-<name>}, and {@code larder:{<name>}:totals} (hash: key → the database count when the
  * key was first seen plus every amount accepted since; expires 7 days after the last write to any
  * key, deleted by nobody else). The total lets a reader show "database plus pending" without a
- * window: see {@code dev.larder.shop.catalog}.
+ * window (the shop's catalog shows views that way).
  *
  * <p>Out of scope: writes other than adding to counters; ordering between keys; exactly-once towards
  * the client (a client that retries a write whose answer it lost counts it twice).

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.stream.PendingResult;
+import org.redisson.api.stream.StreamAddArgs;
+import org.redisson.api.stream.StreamMessageId;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
 
@@ -84,6 +86,41 @@ class ViewsIT extends dev.larder.testing.TwoInstances {
         int after = Eventually.within(Duration.ofSeconds(15), POLL, () -> b.request("POST", path, Map.of()).statusCode(), s -> s == 202);
         assertThat(after).as("B counts views again once Redis answers").isEqualTo(202);
         assertThat(Eventually.within(SETTLE, POLL, () -> viewCount(id), n -> n == 1)).as("only the accepted view").isEqualTo(1);
+    }
+
+    /**
+     * An entry whose id the database already holds (applied by an instance that died before its
+     * acknowledgement) is acknowledged and skipped by the flushers on the real database; an entry
+     * beside it counts.
+     */
+    @Test
+    void anEntryAlreadyAppliedInTheDatabaseIsAcknowledgedWithoutCountingAgain() throws Exception {
+        long id = Fixtures.create(a, "viewed-applied");
+        String applied = (System.currentTimeMillis() + 60_000) + "-0"; // above every id so far, so XADD accepts it
+        try (Connection c = Fixtures.Database.connect(); PreparedStatement s = c.prepareStatement(
+                "insert into larder_applied_entries (stream, entryid, appliedat) values ('views', ?, ?)")) {
+            s.setString(1, applied);
+            s.setLong(2, System.currentTimeMillis());
+            assertThat(s.executeUpdate()).isEqualTo(1);
+        }
+        RedissonClient redis = redis();
+        try {
+            var stream = redis.<String, String>getStream(STREAM, StringCodec.INSTANCE);
+            stream.add(parseId(applied), StreamAddArgs.entries(Map.of("key", String.valueOf(id), "amount", "5")));
+            assertThat(a.request("POST", "/api/products/" + id + "/views", Map.of()).statusCode()).isEqualTo(202);
+
+            assertThat(Eventually.within(SETTLE, POLL, () -> viewCount(id), n -> n >= 1)).isEqualTo(1);
+            Thread.sleep(1000);
+            assertThat(viewCount(id)).as("the entry applied before counts no more").isEqualTo(1);
+            assertThat(Eventually.within(SETTLE, POLL, stream::size, n -> n == 0)).as("and is acknowledged and deleted").isZero();
+        } finally {
+            redis.shutdown();
+        }
+    }
+
+    static StreamMessageId parseId(String id) {
+        String[] parts = id.split("-");
+        return new StreamMessageId(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
     }
 
     /**
