@@ -24,8 +24,12 @@
  * them, so the stream holds only entries not yet in the database. A crash before the commit leaves
  * the entries pending (claimed later); a crash between commit and acknowledgement leaves them
  * pending too, and the claimer skips them; two instances applying one entry at once collide on the
- * primary key and one rolls back. Applied ids are forgotten after {@code larder.writebehind.keep-applied}
- * (7 days), long after their entries left the stream.</li>
+ * primary key and one rolls back. Once a minute each instance forgets the applied ids older than
+ * both the oldest entry still in the stream (stream ids only grow, so those entries can never be
+ * delivered again) and {@code larder.writebehind.keep-applied} (1 h): the table holds about an hour
+ * of writes, not every write ever. The hour guards a flusher that read a batch, stalled (a GC pause,
+ * a suspended VM) while another instance claimed and applied it, and then committed it: stalled
+ * longer than that, it would count the batch twice.</li>
  * <li>A lost group or stream ({@code NOGROUP}: Redis restarted empty) and an existing group
  * ({@code BUSYGROUP}) are answers about the data, kept away from the shared breaker; the flusher
  * creates the group again. No flush runs while the breaker is open.</li>

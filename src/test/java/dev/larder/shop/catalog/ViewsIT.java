@@ -60,6 +60,29 @@ class ViewsIT extends dev.larder.testing.TwoInstances {
         assertThat(a.get(path).headers().firstValue("ETag")).as("a view is no write: If-Match keeps working").contains(etag);
     }
 
+    /** A flush invalidates the product in the same transaction: without the totals, every instance serves the database count. */
+    @Test
+    void aFlushInvalidatesTheCachedProductEverywhere() throws Exception {
+        long id = Fixtures.create(a, "viewed-cached");
+        String path = "/api/products/" + id;
+        assertThat(a.getJson(path).path("viewCount").asLong()).isZero();
+        assertThat(b.getJson(path).path("viewCount").asLong()).isZero();
+        for (int i = 0; i < 4; i++) {
+            assertThat(b.request("POST", path + "/views", Map.of()).statusCode()).isEqualTo(202);
+        }
+        assertThat(Eventually.within(SETTLE, POLL, () -> viewCount(id), n -> n == 4)).isEqualTo(4);
+        RedissonClient redis = redis();
+        try {
+            redis.getMap("larder:{views}:totals", StringCodec.INSTANCE).remove(String.valueOf(id)); // as if Redis lost it
+        } finally {
+            redis.shutdown();
+        }
+        for (Api api : List.of(a, b)) {
+            long shown = Eventually.within(Duration.ofSeconds(2), POLL, () -> api.getJson(path).path("viewCount").asLong(), n -> n == 4);
+            assertThat(shown).as("the cached product was invalidated by the flush").isEqualTo(4);
+        }
+    }
+
     @Test
     void anUnknownProductIs404ProblemAndNothingIsLogged() throws Exception {
         for (String path : List.of("/api/products/999999999/views", "/api/products/x1/views")) {
@@ -98,9 +121,10 @@ class ViewsIT extends dev.larder.testing.TwoInstances {
         long id = Fixtures.create(a, "viewed-applied");
         String applied = (System.currentTimeMillis() + 60_000) + "-0"; // above every id so far, so XADD accepts it
         try (Connection c = Fixtures.Database.connect(); PreparedStatement s = c.prepareStatement(
-                "insert into larder_applied_entries (stream, entryid, appliedat) values ('views', ?, ?)")) {
+                "insert into larder_applied_entries (stream, entryid, entrymillis, appliedat) values ('views', ?, ?, ?)")) {
             s.setString(1, applied);
-            s.setLong(2, System.currentTimeMillis());
+            s.setLong(2, parseId(applied).getId0());
+            s.setLong(3, System.currentTimeMillis());
             assertThat(s.executeUpdate()).isEqualTo(1);
         }
         RedissonClient redis = redis();

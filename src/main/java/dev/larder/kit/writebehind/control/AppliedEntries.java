@@ -47,9 +47,13 @@ public class AppliedEntries {
         em.flush();
     }
 
-    /** Forgets entries applied before {@code beforeMillis}: by then they have long left the stream. */
+    /**
+     * Forgets the applied entries of {@code log} whose ids are older than {@code millis}, the time of
+     * the oldest entry still in the stream: they left it, and stream ids only grow, so none of them
+     * can be delivered again.
+     */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public int forgetOlderThan(long beforeMillis) {
-        return em.createNamedQuery("AppliedEntry.olderThan").setParameter("before", beforeMillis).executeUpdate();
+    public int forgetBefore(String log, long millis) {
+        return em.createNamedQuery("AppliedEntry.before").setParameter("stream", log).setParameter("millis", millis).executeUpdate();
     }
 }

@@ -57,6 +57,23 @@ public class CounterLog {
     private static final Map<StreamMessageId, Map<String, String>> NO_GROUP = new HashMap<>();
     private static final AutoClaimResult<String, String> NO_GROUP_CLAIMED = new AutoClaimResult<>();
 
+    private static final String OLDEST = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              return false
+            end
+            local first = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)
+            if #first > 0 then
+              return first[1][1]
+            end
+            local info = redis.call('XINFO', 'STREAM', KEYS[1])
+            for i = 1, #info, 2 do
+              if info[i] == 'last-generated-id' then
+                return info[i + 1]
+              end
+            end
+            return false
+            """;
+
     private final RedissonClient redisson;
     private final RedisBreaker breaker;
     private final String name;
@@ -92,6 +109,17 @@ public class CounterLog {
         String total = breaker.callAsync("read a " + name + " total", () -> redisson.<String, String>getMap(totals, StringCodec.INSTANCE)
                 .getAsync(key), null);
         return total == null ? null : Long.valueOf(total);
+    }
+
+    /**
+     * The millisecond part of the oldest entry id still in the stream (of the last id generated, if
+     * it is empty): every entry with an older id has left the stream for good. Null if there is no
+     * stream or Redis is unavailable.
+     */
+    Long oldestMillis() {
+        String id = breaker.callAsync("read the oldest " + name + " entry", () -> redisson.getScript(StringCodec.INSTANCE)
+                .<String>evalAsync(stream, RScript.Mode.READ_ONLY, OLDEST, RScript.ReturnType.VALUE, List.of(stream)), null);
+        return id == null ? null : Long.valueOf(id.substring(0, id.indexOf('-')));
     }
 
     /** Creates the group (reading from the start of the stream) unless it exists; false if Redis is unavailable. */

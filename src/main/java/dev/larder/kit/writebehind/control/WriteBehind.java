@@ -23,8 +23,8 @@ import org.redisson.api.RedissonClient;
 /**
  * Starts the write-behind logs of this instance: for each, a {@link Flusher} that runs every
  * {@code larder.writebehind.delay} on a managed thread (so the sink has JPA and JTA), under a
- * consumer name of this instance's own; and once an hour, forgetting applied entries older than
- * {@code larder.writebehind.keep-applied}. At shutdown each flusher drains what it holds.
+ * consumer name of this instance's own; and once a minute, forgetting the applied entries that left
+ * the stream for good and are older than {@code larder.writebehind.keep-applied}. At shutdown each flusher drains what it holds.
  */
 @ApplicationScoped
 public class WriteBehind {
@@ -58,12 +58,12 @@ public class WriteBehind {
         int batch = config.getOptionalValue("larder.writebehind.batch", Integer.class).orElse(500);
         Duration delay = duration(config, "larder.writebehind.delay", "PT0.5S");
         Duration claimIdle = duration(config, "larder.writebehind.claim-idle", "PT5S");
-        Duration keep = duration(config, "larder.writebehind.keep-applied", "P7D");
+        Duration keep = duration(config, "larder.writebehind.keep-applied", "PT1H");
         CounterLog log = new CounterLog(redisson, breaker, name);
         Flusher flusher = new Flusher(log, consumer, batch, claimIdle, (stream, deltas) -> applied.apply(stream, deltas, apply));
         flushers.add(flusher);
         schedules.add(scheduler.scheduleWithFixedDelay(() -> run(flusher), delay.toMillis(), delay.toMillis(), TimeUnit.MILLISECONDS));
-        schedules.add(scheduler.scheduleWithFixedDelay(() -> forget(keep), 1, 60, TimeUnit.MINUTES));
+        schedules.add(scheduler.scheduleWithFixedDelay(() -> forget(log, keep), 1, 1, TimeUnit.MINUTES));
         LOG.info(() -> "Write-behind log " + log.stream + ": consumer " + consumer + ", batch " + batch + ", every " + delay.toMillis() + " ms");
         return log;
     }
@@ -83,11 +83,19 @@ public class WriteBehind {
         }
     }
 
-    void forget(Duration keep) {
+    /**
+     * Forgets the applied entries that left the stream (older than its oldest entry) and are older
+     * than {@code keep}: a flusher that read an entry, stalled that long and then committed it would
+     * otherwise count it a second time after another instance claimed and applied it.
+     */
+    void forget(CounterLog log, Duration keep) {
         try {
-            applied.forgetOlderThan(System.currentTimeMillis() - keep.toMillis());
+            Long oldest = log.oldestMillis();
+            if (oldest != null) {
+                applied.forgetBefore(log.name(), Math.min(oldest, System.currentTimeMillis() - keep.toMillis()));
+            }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Could not forget old applied write-behind entries; next hour", e);
+            LOG.log(Level.WARNING, "Could not forget applied write-behind entries; next minute", e);
         }
     }
 

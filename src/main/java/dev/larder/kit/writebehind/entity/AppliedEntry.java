@@ -15,10 +15,11 @@ import java.io.Serializable;
  */
 @Entity
 @IdClass(AppliedEntry.Key.class)
-@Table(name = "larder_applied_entries", indexes = @Index(name = "larder_applied_entries_at", columnList = "appliedAt"))
+@Table(name = "larder_applied_entries", indexes = @Index(name = "larder_applied_entries_age", columnList = "stream, entryMillis"))
 @NamedQuery(name = "AppliedEntry.among",
         query = "select a.entryId from AppliedEntry a where a.stream = :stream and a.entryId in :ids")
-@NamedQuery(name = "AppliedEntry.olderThan", query = "delete from AppliedEntry a where a.appliedAt < :before")
+@NamedQuery(name = "AppliedEntry.before",
+        query = "delete from AppliedEntry a where a.stream = :stream and a.entryMillis < :millis")
 public class AppliedEntry {
 
     @Id
@@ -29,6 +30,10 @@ public class AppliedEntry {
     @Column(length = 41)
     String entryId;
 
+    /** The millisecond part of the entry id: entries older than the stream's oldest can be forgotten. */
+    @Column(nullable = false)
+    long entryMillis;
+
     @Column(nullable = false)
     long appliedAt;
 
@@ -38,6 +43,7 @@ public class AppliedEntry {
     public AppliedEntry(String stream, String entryId, long appliedAt) {
         this.stream = stream;
         this.entryId = entryId;
+        this.entryMillis = Long.parseLong(entryId.substring(0, entryId.indexOf('-')));
         this.appliedAt = appliedAt;
     }
 

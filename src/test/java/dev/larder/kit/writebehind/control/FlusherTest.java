@@ -160,6 +160,29 @@ class FlusherTest {
     }
 
     @Test
+    void theOldestEntryStillInTheStreamBoundsWhatCanBeForgotten() {
+        CounterLog log = new CounterLog(first, breaker, name());
+        assertThat(log.oldestMillis()).as("no stream yet").isNull();
+        String firstId = log.add("p", 1, 0);
+        log.add("p", 1, 0);
+        assertThat(log.oldestMillis()).isEqualTo(millis(firstId));
+
+        log.ensureGroup();
+        List<Delta> read = log.read("a", 1);
+        log.acknowledge(read.stream().map(Delta::id).toList());
+        String last = log.add("p", 1, 0);
+        assertThat(log.oldestMillis()).as("the first left; the second is still in").isGreaterThanOrEqualTo(millis(firstId))
+                .isLessThanOrEqualTo(millis(last));
+
+        new Flusher(log, "a", 100, MIN_IDLE, new Store()).flush();
+        assertThat(log.oldestMillis()).as("empty: the last id generated").isEqualTo(millis(last));
+    }
+
+    static long millis(String id) {
+        return Long.parseLong(id.substring(0, id.indexOf('-')));
+    }
+
+    @Test
     void theTotalStartsAtTheSeedAndCountsEveryAcceptedDelta() {
         CounterLog log = new CounterLog(first, breaker, name());
         assertThat(log.total("p")).isNull();
