@@ -33,8 +33,10 @@
  * <li>A lost group or stream ({@code NOGROUP}: Redis restarted empty) and an existing group
  * ({@code BUSYGROUP}) are answers about the data, kept away from the shared breaker; the flusher
  * creates the group again. No flush runs while the breaker is open.</li>
- * <li>At shutdown ({@code @PreDestroy}) each flusher stops its schedule, waits for a running round,
- * then flushes the entries it holds and what is new. A {@code kill -9} skips that; others claim.</li>
+ * <li>At shutdown (on {@code @BeforeDestroyed(ApplicationScoped.class)}; in {@code @PreDestroy} the
+ * transaction failed, the entries stayed pending) each flusher stops its schedule, waits for a
+ * running round, then flushes the entries it holds and what is new. The drain only saves the claim
+ * delay: if it fails, or a {@code kill -9} skips it, the entries stay pending and others claim them.</li>
  * </ul>
  *
  * <p>Redis keys (hash-tagged, so the append script is one slot on a cluster), for a log {@code <name>}:

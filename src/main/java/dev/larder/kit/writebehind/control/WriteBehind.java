@@ -1,10 +1,11 @@
 package dev.larder.kit.writebehind.control;
 
 import dev.larder.kit.redis.control.RedisBreaker;
-import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -99,8 +100,11 @@ public class WriteBehind {
         }
     }
 
-    @PreDestroy
-    void stop() {
+    /**
+     * Before the application's beans are destroyed (not in {@code @PreDestroy}: by then the
+     * transactional bean and the data source may be gone, and the drain could only fail).
+     */
+    void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object undeploying) {
         schedules.forEach(s -> s.cancel(false));
         for (Flusher flusher : flushers) {
             try {
