@@ -20,6 +20,9 @@ public class Flusher {
         void apply(String log, List<Delta> deltas);
     }
 
+    /** Batches per round at most, so that a round (and the shutdown waiting for it) ends under any load. */
+    static final int MAX_BATCHES = 20;
+
     private final CounterLog log;
     private final String consumer;
     private final int batch;
@@ -36,7 +39,7 @@ public class Flusher {
         this.sink = sink;
     }
 
-    /** One round: claimed entries, then new ones until a read returns less than a batch; how many were flushed. */
+    /** One round: claimed entries, then new ones until a read returns less than a batch (or {@value #MAX_BATCHES} batches); how many were flushed. */
     public int flush() {
         running.lock();
         try {
@@ -45,10 +48,11 @@ public class Flusher {
             }
             int flushed = handle(log.claim(consumer, minIdle, batch));
             List<Delta> read;
+            int batches = 0;
             do {
                 read = log.read(consumer, batch);
                 flushed += handle(read);
-            } while (read != null && read.size() == batch);
+            } while (read != null && read.size() == batch && ++batches < MAX_BATCHES);
             return flushed;
         } catch (CounterLog.NoGroupException e) {
             groupReady = false; // Redis lost the stream (a restart): create the group again next round
