@@ -144,6 +144,11 @@ public final class PayaraInstance implements AutoCloseable {
         return log;
     }
 
+    /** The server's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean alive() {
         return process.isAlive();
     }

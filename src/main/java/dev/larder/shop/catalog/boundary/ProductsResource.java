@@ -2,6 +2,7 @@ package dev.larder.shop.catalog.boundary;
 
 import dev.larder.kit.rest.boundary.IfMatch;
 import dev.larder.shop.catalog.control.Catalog;
+import dev.larder.shop.catalog.control.ProductViews;
 import dev.larder.shop.catalog.entity.Product;
 import dev.larder.shop.catalog.entity.ProductDraft;
 import dev.larder.shop.catalog.entity.ProductPage;
@@ -48,11 +49,14 @@ public class ProductsResource {
     @Inject
     Catalog catalog;
 
+    @Inject
+    ProductViews views;
+
     /** The product with its {@code ETag}; 304 without a body when {@code If-None-Match} names the current one. */
     @GET
     @Path(ID)
     public Response find(@PathParam("id") String id, @Context Request request) {
-        Product product = catalog.find(ProductIds.parse(id));
+        Product product = views.withPending(catalog.find(ProductIds.parse(id)));
         EntityTag tag = new EntityTag(product.tag());
         Response.ResponseBuilder unchanged = request.evaluatePreconditions(tag);
         return (unchanged != null ? unchanged : Response.ok(product)).tag(tag).build();
