@@ -36,7 +36,7 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 curl -sf "$base/api/products/10000" >/dev/null || { tail -40 "$work/server.log"; exit 1; }
-curl -sf -X DELETE "$base/api/caches/products" >/dev/null
+curl -sf -X DELETE -H "Authorization: Bearer $TOKEN" "$base/api/caches/products" >/dev/null
 
 echo "# Larder catalog benchmark (database: ${BENCH_DB:-h2}), $(machine), $(java -version 2>&1 | head -1)"
 echo "## warm-up: ids 1..1000 once, then JIT warm-up on every path"

@@ -95,7 +95,7 @@ boot() { # a fresh instance (fresh runtime directory) on an empty Redis; the fir
     sleep 0.5
   done
   curl -sf --max-time 5 "$base/api/products/10000" >/dev/null || { tail -40 "$work/server-$1.log"; exit 1; }
-  curl -sf --max-time 5 -X DELETE "$base/api/caches/products" >/dev/null
+  curl -sf --max-time 5 -X DELETE -H "Authorization: Bearer $TOKEN" "$base/api/caches/products" >/dev/null
   echo "  instance up; its TCP listeners: $(ss -ltnH -p | grep "pid=$app_pid," | awk '{print $4}' | tr '\n' ' ')"
 }
 await_ready() { # seconds until /health/ready answers 200, at most 60

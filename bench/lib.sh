@@ -16,3 +16,20 @@ payara() {
     $(grep -v '^#' server-config/payara-micro.args) --port "$port" --rootdir "$work/root-$port" "$@" > "$log" 2>&1 &
 }
 machine() { echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB"; }
+# Admin writes (cache invalidation, product changes) need a bearer token: the bench servers trust a
+# key pair made here for this run only, and TOKEN is an admin token signed with it.
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+(umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/jwt-private.pem" 2>/dev/null)
+export MP_JWT_VERIFY_PUBLICKEY MP_JWT_VERIFY_ISSUER=larder-bench
+MP_JWT_VERIFY_PUBLICKEY=$(openssl pkey -in "$work/jwt-private.pem" -pubout)
+bench_token() {
+  local now header payload
+  now=$(date +%s)
+  header=$(printf '{"alg":"RS256","typ":"JWT"}' | b64url)
+  payload=$(printf '{"iss":"larder-bench","sub":"bench","upn":"bench","groups":["admin"],"iat":%d,"exp":%d,"jti":"%s"}' \
+    "$now" $((now + 7200)) "$(openssl rand -hex 16)" | b64url)
+  printf '%s.%s.%s' "$header" "$payload" \
+    "$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$work/jwt-private.pem" -binary | b64url)"
+}
+TOKEN=$(bench_token)
+export TOKEN

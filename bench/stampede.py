@@ -6,6 +6,7 @@ import json
 import re
 import sys
 import threading
+import os
 import urllib.request
 
 rounds, concurrency, product = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
@@ -30,7 +31,8 @@ def hit(index, barrier, results):
 
 
 for round_number in range(1, rounds + 1):
-    urllib.request.urlopen(urllib.request.Request(bases[0] + "/api/caches/products", method="DELETE"), timeout=10)
+    urllib.request.urlopen(urllib.request.Request(bases[0] + "/api/caches/products", method="DELETE",
+                                                   headers={"Authorization": "Bearer " + os.environ["TOKEN"]}), timeout=10)
     before = sum(reads(b) for b in bases)
     barrier = threading.Barrier(concurrency)
     results = [False] * concurrency
