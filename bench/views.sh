@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Product views through write-behind vs a direct UPDATE per view, on one PostgreSQL database of its
+# own (dropped on exit): (1) wrk POSTs views to one Payara Micro instance (202 once each view is an
+# entry of the Redis Stream); (2) pgbench runs the UPDATE that a direct implementation would run
+# per view, with as many clients, straight against the database (no HTTP at all: a ceiling for the
+# direct path); (3) how long the flushers take to bring the database to the count of accepted views.
+# Bounded, loopback only.   bench/views.sh [seconds per run, default 15] [connections, default 32]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_RUN=${1:-15}
+CONNECTIONS=${2:-32}
+. bench/lib.sh
+redis_port=$(free_port)
+app_port=$(free_port)
+db="larder_bench_$app_port"
+cleanup() {
+  [ -n "${app_pid:-}" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null || true
+  stop_redis "$redis_port"
+  psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
+}
+trap cleanup EXIT
+psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $db"
+start_redis "$redis_port"
+export LARDER_RATELIMIT_ENABLED=false LARDER_REDIS_ADDRESS="redis://127.0.0.1:$redis_port" LARDER_SHOP_SEED_PRODUCTS=1000 \
+  LARDER_DB_URL="jdbc:postgresql://127.0.0.1:5432/$db" LARDER_DB_USER=postgres LARDER_DB_PASSWORD=postgres
+printf '%s\n' 'set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1' \
+  'set configs.config.server-config.hazelcast-config-specific-configuration.enabled=false' > "$work/preboot.txt"
+payara "$app_port" "$work/server.log" --prebootcommandfile "$work/preboot.txt"
+app_pid=$!
+base="http://127.0.0.1:$app_port"
+for _ in $(seq 1 240); do
+  curl -sf "$base/api/products/1000" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -sf "$base/api/products/1000" >/dev/null || { tail -40 "$work/server.log"; exit 1; }
+echo "# Larder views benchmark, $(machine), $(java -version 2>&1 | head -1), PostgreSQL, $CONNECTIONS connections"
+wrk -t1 -c1 -d3s -s bench/warm.lua "$base" >/dev/null
+wrk -t2 -c"$CONNECTIONS" -d5s -s bench/views.lua "$base" >/dev/null # JIT warm-up
+views() { psql -h 127.0.0.1 -U postgres -d "$db" -tAc "select coalesce(sum(viewcount), 0) from product"; }
+settle() { # waits (at most 60 s) until the database count stops moving
+  local last=-1 now
+  for _ in $(seq 1 120); do now=$(views); [ "$now" = "$last" ] && break; last=$now; sleep 0.5; done
+}
+settle
+before=$(views)
+echo "## write-behind: POST /api/products/{id}/views over HTTP, ${SECONDS_PER_RUN} s"
+out=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s bench/views.lua "$base")
+echo "$out" | grep -E "Requests/sec|^ +(50|99)%|requests in|Non-2xx"
+sent=$(echo "$out" | awk '/requests in/{print $1}')
+non2xx=$(echo "$out" | awk '/Non-2xx/{print $5}')
+start=$(date +%s%N)
+settle
+took=$(( ($(date +%s%N) - start) / 1000000 ))
+echo "accepted: $(( sent - ${non2xx:-0} )); in the database after the flushers settled: $(( $(views) - before )) (settled $took ms after the load)"
+echo "## direct: pgbench, UPDATE product SET viewcount = viewcount + 1 per view, ${SECONDS_PER_RUN} s, $CONNECTIONS clients"
+echo '\set id random(1, 1000)
+update product set viewcount = viewcount + 1 where id = :id;' > "$work/direct.sql"
+pgbench -h 127.0.0.1 -U postgres -n -c "$CONNECTIONS" -j 2 -T "$SECONDS_PER_RUN" -f "$work/direct.sql" "$db" 2>/dev/null \
+  | grep -E "^tps|latency average|number of transactions actually processed"
