@@ -1,10 +1,6 @@
 package dev.larder.kit.caching.control;
 
 import dev.larder.kit.redis.control.Stamped;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -146,18 +142,9 @@ class CacheStore {
     }
 
     private byte[] encode(Stamped value) {
-        ByteBuf buf;
-        try {
-            buf = codec.getValueEncoder().encode(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a JsonProcessingException inside: a codec error, not an outage
-        }
-        try {
-            return ByteBufUtil.getBytes(buf);
-        } finally {
-            buf.release();
-        }
+        return dev.larder.kit.redis.control.JsonCodec.bytes(codec, value);
     }
+
 
     private static byte[] bytes(Object text) {
         return String.valueOf(text).getBytes(StandardCharsets.UTF_8);

@@ -75,6 +75,25 @@ public class JsonCodec extends BaseCodec {
         return classLoader;
     }
 
+    /**
+     * The bytes {@code codec} stores for {@code value}, for scripts that write values themselves.
+     * A value the codec refuses throws an unchecked exception with its {@code JsonProcessingException}
+     * inside, which {@link RedisFailures} classifies as a codec error, not an outage.
+     */
+    public static byte[] bytes(org.redisson.client.codec.Codec codec, Object value) {
+        ByteBuf buf;
+        try {
+            buf = codec.getValueEncoder().encode(value);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        try {
+            return io.netty.buffer.ByteBufUtil.getBytes(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
     ByteBuf encode(Object value) throws IOException {
         Object plain = value instanceof Stamped stamped ? stamped.value() : value;
         allowedClass(plain.getClass().getName()); // never store what could not be read back

@@ -1,9 +1,5 @@
 package dev.larder.kit.sessions.control;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -153,18 +149,9 @@ public class SessionStore {
     }
 
     private byte[] encode(Object value) {
-        ByteBuf buf;
-        try {
-            buf = codec.getValueEncoder().encode(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a JsonProcessingException inside: a codec error, not an outage
-        }
-        try {
-            return ByteBufUtil.getBytes(buf);
-        } finally {
-            buf.release();
-        }
+        return dev.larder.kit.redis.control.JsonCodec.bytes(codec, value);
     }
+
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
