@@ -42,6 +42,7 @@ class InvalidationBus implements AutoCloseable {
     static final long PROBE_MILLIS = 200;
     static final long DEAF_MILLIS = 3 * PROBE_MILLIS;
     static final long GAP_MILLIS = 1_000;
+    static final long FORGET_SENDER_SECONDS = 60;
     private static final Logger LOG = Logger.getLogger(InvalidationBus.class.getName());
 
     private final ObjectMapper json = JsonMappers.storage();
@@ -139,12 +140,14 @@ class InvalidationBus implements AutoCloseable {
         } catch (RuntimeException e) {
             connectionLost();
         }
+        long now = System.nanoTime();
         senders.values().forEach(s -> {
             String before = s.toString();
-            if (s.gapOverdue(System.nanoTime())) {
+            if (s.gapOverdue(now)) {
                 gap(before);
             }
         });
+        senders.values().removeIf(s -> s.silentFor(now, TimeUnit.SECONDS.toNanos(FORGET_SENDER_SECONDS))); // instances that stopped
     }
 
     void receive(String text) {

@@ -18,6 +18,7 @@ final class SenderSequence {
     private final String sender;
     private final TreeMap<Long, Long> missing = new TreeMap<>(); // seq -> deadline (nanoTime)
     private long highest = -1;
+    private volatile long lastHeardNanos = System.nanoTime();
 
     SenderSequence(String sender) {
         this.sender = sender;
@@ -25,6 +26,7 @@ final class SenderSequence {
 
     /** Records {@code seq}; false if it proves messages were lost already (a jump too large to wait for). */
     synchronized boolean arrived(long seq, long nowNanos) {
+        lastHeardNanos = nowNanos;
         if (highest < 0) {
             highest = seq;
             return true;
@@ -44,6 +46,11 @@ final class SenderSequence {
         }
         highest = seq;
         return true;
+    }
+
+    /** Whether nothing came from this sender for {@code nanos}: every live instance probes every 200 ms. */
+    boolean silentFor(long nowNanos, long nanos) {
+        return nowNanos - lastHeardNanos > nanos;
     }
 
     /** Whether a missing number is overdue: then it was lost (and is forgotten, having been reported). */
