@@ -46,16 +46,16 @@ public class CacheEngine {
                 : cache.field(CacheKeys.of(operation.keyParts(args)));
         if (field == null && (operation.kind() == CacheOperation.Kind.PUT || operation.kind() == CacheOperation.Kind.REMOVE)) {
             Object result = proceed.call(); // no field to write or remove now: the outbox removes it once it can
-            retryLater(cache, null, false, CacheKeys.of(operation.keyParts(args)));
+            retryLater(cache, false, CacheKeys.of(operation.keyParts(args)));
             return result;
         }
         return switch (operation.kind()) {
             case RESULT -> result(cache, operation, field, proceed);
-            case PUT -> around(operation, proceed, () -> retryLater(cache, field,
+            case PUT -> around(operation, proceed, () -> retryLater(cache,
                     cache.write(field, cache.stamp(operation.value(args), 0)), CacheKeys.of(operation.keyParts(args))));
-            case REMOVE -> around(operation, proceed, () -> retryLater(cache, field, cache.remove(field),
+            case REMOVE -> around(operation, proceed, () -> retryLater(cache, cache.remove(field),
                     CacheKeys.of(operation.keyParts(args))));
-            case REMOVE_ALL -> around(operation, proceed, () -> retryLater(cache, null, cache.invalidateAll(), null));
+            case REMOVE_ALL -> around(operation, proceed, () -> retryLater(cache, cache.invalidateAll(), null));
         };
     }
 
@@ -72,7 +72,7 @@ public class CacheEngine {
      * An invalidation (or write) outside a transaction that could not reach Redis is not dropped: it
      * goes to the outbox, in a transaction of its own, for the relay to carry out once Redis answers.
      */
-    void retryLater(NamedCache cache, String field, boolean told, String key) {
+    void retryLater(NamedCache cache, boolean told, String key) {
         if (told || outbox == null) {
             return;
         }

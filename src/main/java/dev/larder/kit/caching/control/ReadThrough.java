@@ -67,7 +67,7 @@ public final class ReadThrough<K, V> {
     /** On every instance, now; or through the outbox once Redis answers. */
     private void invalidate(K key) {
         String text = CacheKeys.of(key);
-        engine.retryLater(cache, null, cache.removeKey(text), text);
+        engine.retryLater(cache, cache.removeKey(text), text);
     }
 
     public String name() {

@@ -2,7 +2,6 @@ package dev.larder.kit.events.control;
 
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.SseEventSink;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -83,9 +82,6 @@ public final class Subscriber {
         return !sink.isClosed() && send(event);
     }
 
-    Optional<String> lastSent() {
-        return Optional.ofNullable(lastSent);
-    }
 
     void close() {
         try {

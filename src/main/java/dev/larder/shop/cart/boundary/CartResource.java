@@ -1,6 +1,7 @@
 package dev.larder.shop.cart.boundary;
 
 import dev.larder.shop.cart.control.Carts;
+import dev.larder.shop.catalog.boundary.ProductIds;
 import dev.larder.shop.cart.entity.CartView;
 import dev.larder.shop.cart.entity.QuantityChange;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,7 +12,6 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -40,14 +40,14 @@ public class CartResource {
     @Path("items/" + PRODUCT)
     public CartView set(@Context HttpServletRequest request, @PathParam("productId") String productId,
                         @Valid @NotNull QuantityChange change) {
-        return carts.set(request.getSession(), id(productId), change.quantity());
+        return carts.set(request.getSession(), ProductIds.parse(productId), change.quantity());
     }
 
     @DELETE
     @Path("items/" + PRODUCT)
     public CartView remove(@Context HttpServletRequest request, @PathParam("productId") String productId) {
         return request.getSession(false) == null ? new CartView(java.util.List.of(), 0)
-                : carts.remove(request.getSession(), id(productId));
+                : carts.remove(request.getSession(), ProductIds.parse(productId));
     }
 
     @DELETE
@@ -55,17 +55,5 @@ public class CartResource {
         if (request.getSession(false) != null) {
             carts.empty(request.getSession());
         }
-    }
-
-    private static long id(String productId) {
-        try {
-            long id = Long.parseLong(productId);
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException tooLarge) {
-            // falls through: no product has this id
-        }
-        throw new NotFoundException("No product " + productId);
     }
 }

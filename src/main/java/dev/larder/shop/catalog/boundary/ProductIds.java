@@ -3,12 +3,12 @@ package dev.larder.shop.catalog.boundary;
 import jakarta.ws.rs.NotFoundException;
 
 /** Product ids in paths: digits only (the route enforces it); too large or zero is an unknown product. */
-final class ProductIds {
+public final class ProductIds {
 
     private ProductIds() {
     }
 
-    static long parse(String id) {
+    public static long parse(String id) {
         try {
             long value = Long.parseLong(id);
             if (value > 0) {

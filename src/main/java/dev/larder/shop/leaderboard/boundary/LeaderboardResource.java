@@ -1,12 +1,12 @@
 package dev.larder.shop.leaderboard.boundary;
 
+import dev.larder.shop.catalog.boundary.ProductIds;
 import dev.larder.shop.leaderboard.control.BestSellers;
 import dev.larder.shop.leaderboard.entity.Ranked;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -34,12 +34,6 @@ public class LeaderboardResource {
     @GET
     @Path("{productId: [0-9]{1,19}}")
     public Ranked rank(@PathParam("productId") String productId) {
-        long id;
-        try {
-            id = Long.parseLong(productId);
-        } catch (NumberFormatException tooLarge) {
-            throw new NotFoundException("No product " + productId);
-        }
-        return bestSellers.rank(id);
+        return bestSellers.rank(ProductIds.parse(productId));
     }
 }
