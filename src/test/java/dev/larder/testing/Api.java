@@ -125,6 +125,15 @@ public final class Api {
         throw new AssertionError("no cache " + cache + " in /api/caches");
     }
 
+    /** A value from {@code /metrics} (Prometheus text); fails if the series is not there. */
+    public double requiredMetric(String name) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+)$").matcher(get("/metrics").body());
+        if (!m.find()) {
+            throw new AssertionError("no series " + name + " at " + url("/metrics"));
+        }
+        return Double.parseDouble(m.group(2));
+    }
+
     /** A value from {@code /metrics} (Prometheus text), 0 if the series is not there yet. */
     public double metric(String name) {
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+)$").matcher(get("/metrics").body());

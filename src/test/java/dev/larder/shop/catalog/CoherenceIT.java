@@ -83,23 +83,61 @@ class CoherenceIT extends TwoInstances {
         }
     }
 
+    static final String OUTAGES = "larder_redis_breaker_opened_total";
+
+    /**
+     * XFetch keeps a hot page from ever expiring: over four TTLs of steady reads only the first read
+     * misses. A read made while B's breaker is open bypasses the cache and counts as a miss too, so
+     * the window is measured only once B has had Redis for a while (an earlier test restarts Redis,
+     * and Redisson reconnects its pooled connections one by one); a window in which B's breaker
+     * opened says nothing of XFetch and is measured again, at most three times.
+     */
     @Test
     void aHotKeyIsRefreshedBeforeItExpiresUnderSteadyLoad() throws Exception {
-        String category = "hot-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        Fixtures.create(a, category);
-        Fixtures.Database.awaitOutboxEmpty(); // a page invalidation left by an earlier test would be a second miss
-        String page = "/api/products?category=" + category;
-        long missesBefore = b.cacheStat("product-pages", "misses");
-        long refreshesBefore = b.cacheStat("product-pages", "earlyRefreshes");
+        long misses = -1;
+        long refreshes = -1;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            awaitRedisSteadyOn(b, Duration.ofSeconds(2), Duration.ofSeconds(30));
+            String category = "hot-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+            Fixtures.create(a, category);
+            Fixtures.Database.awaitOutboxEmpty(); // a page invalidation left by an earlier test would be a second miss
+            String page = "/api/products?category=" + category;
+            double outagesBefore = b.requiredMetric(OUTAGES);
+            long missesBefore = b.cacheStat("product-pages", "misses");
+            long refreshesBefore = b.cacheStat("product-pages", "earlyRefreshes");
 
-        Instant end = Instant.now().plusSeconds(8); // four TTLs of B's product-pages cache
-        while (Instant.now().isBefore(end)) {
-            assertThat(b.get(page).statusCode()).isEqualTo(200);
-            Thread.sleep(10);
+            Instant end = Instant.now().plusSeconds(8); // four TTLs of B's product-pages cache
+            while (Instant.now().isBefore(end)) {
+                assertThat(b.get(page).statusCode()).isEqualTo(200);
+                Thread.sleep(10);
+            }
+
+            misses = b.cacheStat("product-pages", "misses") - missesBefore;
+            refreshes = b.cacheStat("product-pages", "earlyRefreshes") - refreshesBefore;
+            if (b.requiredMetric(OUTAGES) == outagesBefore) {
+                break;
+            }
         }
+        assertThat(misses).as("only the first read missed").isEqualTo(1);
+        assertThat(refreshes).isGreaterThanOrEqualTo(3);
+    }
 
-        assertThat(b.cacheStat("product-pages", "misses") - missesBefore).as("only the first read missed").isEqualTo(1);
-        assertThat(b.cacheStat("product-pages", "earlyRefreshes") - refreshesBefore).isGreaterThanOrEqualTo(3);
+    /** Waits until {@code instance}'s breaker has stayed closed for {@code quiet}. */
+    static void awaitRedisSteadyOn(Api instance, Duration quiet, Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        double outages = instance.requiredMetric(OUTAGES);
+        Instant quietSince = Instant.now();
+        while (Instant.now().isBefore(deadline)) {
+            double now = instance.requiredMetric(OUTAGES);
+            if (now != outages || instance.requiredMetric("larder_redis_breaker_open") != 0) {
+                outages = now;
+                quietSince = Instant.now();
+            } else if (Duration.between(quietSince, Instant.now()).compareTo(quiet) >= 0) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("Redis did not stay available to " + instance.url("/") + " for " + quiet + " within " + timeout);
     }
 
     @Test
