@@ -105,10 +105,15 @@ public class CacheEngine {
             }
             return loaded;
         }
-        Stamped cached = cache.read(field);
+        Stamped cached = cache.readNear(field);
         if (cached == null) {
-            cache.statistics.misses.increment();
-            return flights.load(cache, field, proceed);
+            SingleFlight.Landed landed = flights.load(cache, field, proceed);
+            if (landed.cached() == null) {
+                cache.statistics.misses.increment();
+                return landed.value();
+            }
+            cache.statistics.remoteHits.increment();
+            cached = landed.cached();
         }
         if (dueForEarlyRefresh(cached, cache.settings().beta())) {
             return refreshEarly(cache, field, cached, proceed);

@@ -19,6 +19,8 @@ import org.redisson.client.codec.StringCodec;
  * the loader leases beside them. Every write that races with a loader is one Lua script, so that
  * there is no window between checking a lease and storing:
  * <ul>
+ * <li>{@link #getOrLease}: the entry if it is there and alive, else this caller's lease if nobody
+ * holds it, in one step (the first of a miss's two round trips);</li>
  * <li>{@link #storeLoaded}: store if this loader's lease still holds, and release it, atomically;</li>
  * <li>{@link #put}: store, break any lease and publish the invalidation, atomically;</li>
  * <li>{@link #invalidate}: delete the entry, break any lease and publish, atomically.</li>
@@ -31,6 +33,21 @@ import org.redisson.client.codec.StringCodec;
 class CacheStore {
 
     static final String LEASE_PREFIX = "larder:lease:";
+
+    /** {1, value} for a live entry; else {2} when this caller took the lease, {0} when another holds it. */
+    private static final String GET_OR_LEASE = """
+            local value = redis.call('HGET', KEYS[1], ARGV[1])
+            if value then
+              local expires = redis.call('ZSCORE', KEYS[2], ARGV[1])
+              if (not expires) or tonumber(expires) > tonumber(ARGV[2]) then
+                return {1, value}
+              end
+            end
+            if redis.call('SET', KEYS[3], ARGV[3], 'NX', 'PX', ARGV[4]) then
+              return {2}
+            end
+            return {0}
+            """;
 
     private static final String STORE_IF_LEASED = """
             if redis.call('GET', KEYS[3]) ~= ARGV[4] then
@@ -84,6 +101,41 @@ class CacheStore {
     /** The entry, or null; an expired entry is a miss. */
     CompletionStage<Object> get(String field) {
         return entries.getAsync(field);
+    }
+
+    /**
+     * One look at an entry that also claims the right to load it: the live entry; else, if nobody
+     * holds the field's lease, a new lease for this caller; else neither (another caller is loading).
+     * An entry past its expiry (Redisson's eviction has not reached it yet) counts as missing.
+     */
+    CompletionStage<Lookup> getOrLease(String field) {
+        String token = UUID.randomUUID().toString();
+        return redisson.getScript(ByteArrayCodec.INSTANCE).<List<Object>>evalAsync(hash, RScript.Mode.READ_WRITE,
+                        GET_OR_LEASE, RScript.ReturnType.LIST, keys(field), bytes(field),
+                        bytes(System.currentTimeMillis()), bytes(token), bytes(leaseTtl.toMillis()))
+                .thenApply(answer -> {
+                    long kind = (Long) answer.get(0);
+                    if (kind == 1L) {
+                        return Lookup.found(dev.larder.kit.redis.control.JsonCodec.value(codec, (byte[]) answer.get(1)));
+                    }
+                    return kind == 2L ? Lookup.leased(token) : Lookup.BUSY;
+                });
+    }
+
+    /**
+     * What {@link #getOrLease} found: an entry ({@code found}, as the codec read it), or the caller's
+     * lease ({@code token}), or neither.
+     */
+    record Lookup(Object found, String token) {
+        static final Lookup BUSY = new Lookup(null, null);
+
+        static Lookup found(Object value) {
+            return new Lookup(value, null);
+        }
+
+        static Lookup leased(String token) {
+            return new Lookup(null, token);
+        }
     }
 
     /** A lease token if this caller now holds the field's lease, null if another caller does. */

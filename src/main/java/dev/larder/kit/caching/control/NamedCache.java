@@ -68,42 +68,98 @@ public class NamedCache {
         if (version.isEmpty()) {
             return key;
         }
-        String current = async("read the version of " + name, () -> version.get().current(), null);
+        String current = currentVersion();
         return current == null ? null : "v" + current + "|" + key;
     }
 
-    /** The entry from the near cache, else from Redis (then kept near); null on a miss. */
-    Stamped read(String field) {
-        Optional<NearCache> near = usableNear();
-        Stamped local = near.map(n -> n.get(field)).orElse(null);
-        if (local != null) {
-            statistics.nearHits.increment();
-            return local;
-        }
-        long epoch = near.map(NearCache::epoch).orElse(0L);
-        Stamped remote = readRemote(field);
-        if (remote != null) {
-            statistics.remoteHits.increment();
-            near.ifPresent(n -> n.putIfUnchanged(field, remote, epoch));
-        }
-        return remote;
+    /** A version read from Redis, kept for at most {@link #VERSION_KEPT_MILLIS} while the near cache can vouch for it. */
+    private record KnownVersion(String version, long epoch, long until) {
     }
 
-    /** The entry in Redis, bypassing the near cache; null on a miss. An entry that cannot be decoded is deleted. */
-    Stamped readRemote(String field) {
-        Object value;
-        try {
-            value = breaker.callAsync("read " + name, () -> store.get(field), null);
-        } catch (RedisFailures.CodecError e) {
-            codecErrors.record("read an entry of " + name, e);
-            async("delete an unreadable entry of " + name, () -> store.invalidate(field, InvalidationBus.CHANNEL,
-                    bus.message(name, field)), false);
+    /**
+     * How long a versioned cache with a near cache keeps the version it read. A bump anywhere reaches
+     * this instance as an invalidate-all on the bus, which clears the near cache and so ends the
+     * kept version at once; the bound only covers the version key's own expiry (it outlives every
+     * entry by an hour, and is renewed by every bump).
+     */
+    static final long VERSION_KEPT_MILLIS = 1000;
+
+    private volatile KnownVersion knownVersion;
+
+    /**
+     * The current version: kept in memory while the near cache is usable and no invalidation has
+     * arrived since it was read (then a page hit needs no Redis at all), else read from Redis.
+     */
+    private String currentVersion() {
+        Optional<NearCache> near = usableNear();
+        KnownVersion known = knownVersion;
+        long now = System.currentTimeMillis();
+        if (near.isPresent() && known != null && known.epoch() == near.get().epoch() && now < known.until()) {
+            return known.version();
+        }
+        long epoch = near.map(NearCache::epoch).orElse(-1L);
+        String current = async("read the version of " + name, () -> version.get().current(), null);
+        if (current != null && near.isPresent() && near.get().epoch() == epoch) {
+            knownVersion = new KnownVersion(current, epoch, now + VERSION_KEPT_MILLIS);
+        }
+        return current;
+    }
+
+    /** The entry in the near cache, if there is one it can vouch for; null otherwise. */
+    Stamped readNear(String field) {
+        Optional<NearCache> near = usableNear();
+        if (near.isEmpty()) {
             return null;
         }
+        Stamped local = near.get().get(field);
+        if (local != null) {
+            statistics.nearHits.increment();
+        }
+        return local;
+    }
+
+    /** Keeps a value read from Redis near, unless an invalidation arrived since {@code epochAtRead}. */
+    void keepNear(String field, Stamped remote, long epochAtRead) {
+        usableNear().ifPresent(n -> n.putIfUnchanged(field, remote, epochAtRead));
+    }
+
+    /**
+     * One round trip: the entry in Redis, or this caller's lease on it, or neither (another caller
+     * holds the lease). With Redis unavailable, {@link #NO_REDIS} as the token (load, store nothing).
+     * An entry that cannot be decoded is deleted and looked up again (so this caller loads and replaces it).
+     */
+    CacheStore.Lookup lookup(String field) {
+        CacheStore.Lookup noRedis = CacheStore.Lookup.leased(NO_REDIS);
+        CacheStore.Lookup found;
+        try {
+            found = breaker.callAsync("read " + name, () -> store.getOrLease(field), noRedis);
+        } catch (RedisFailures.CodecError e) {
+            codecErrors.record("read an entry of " + name, e);
+            boolean deleted = async("delete an unreadable entry of " + name, () -> store.invalidate(field,
+                    InvalidationBus.CHANNEL, bus.message(name, field)), false);
+            if (!deleted) {
+                return noRedis;
+            }
+            try { // the entry is gone: look again, so that this caller leases, loads and replaces it
+                found = breaker.callAsync("read " + name, () -> store.getOrLease(field), noRedis);
+            } catch (RedisFailures.CodecError again) {
+                codecErrors.record("read an entry of " + name, again);
+                return noRedis;
+            }
+        }
+        if (found.found() != null && !(found.found() instanceof Stamped)) {
+            return CacheStore.Lookup.found(new Stamped(found.found(), 1, Long.MAX_VALUE)); // written without stamp
+        }
+        return found;
+    }
+
+    /** The entry as Redis holds it, without taking a lease (what {@code GET /api/caches} tools and tests look at); null if none. */
+    Stamped readRemote(String field) {
+        Object value = async("read " + name, () -> store.get(field), null);
         if (value == null || value instanceof Stamped) {
             return (Stamped) value;
         }
-        return new Stamped(value, 1, Long.MAX_VALUE); // written without stamp (before stamps existed)
+        return new Stamped(value, 1, Long.MAX_VALUE);
     }
 
     /**
@@ -220,9 +276,11 @@ public class NamedCache {
     public boolean invalidateAll() {
         changes.incrementAndGet();
         near.ifPresent(NearCache::clear);
-        return async("invalidate " + name, () -> version.map(v -> v.bump().thenApply(bumped -> true))
+        boolean told = async("invalidate " + name, () -> version.map(v -> v.bump().thenApply(bumped -> true))
                 .orElseGet(() -> store.clearAsync())
                 .thenCompose(done -> bus.publishAsync(name, null)), false);
+        near.ifPresent(NearCache::clear); // a version read while the bump was under way is not kept
+        return told;
     }
 
     /** Another instance changed {@code field} (null: everything). */

@@ -23,39 +23,46 @@ import java.util.concurrent.TimeoutException;
 @ApplicationScoped
 public class SingleFlight {
 
-    private final ConcurrentMap<String, CompletableFuture<Object>> flights = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, CompletableFuture<Landed>> flights = new ConcurrentHashMap<>();
 
-    Object load(NamedCache cache, String field, Callable<Object> loader) throws Exception {
+    /**
+     * What a flight brought back: the entry found in Redis ({@code cached}, for the caller to count a
+     * hit and consider an early refresh), or a value loaded here or by another instance meanwhile.
+     */
+    record Landed(Object value, Stamped cached) {
+    }
+
+    Landed load(NamedCache cache, String field, Callable<Object> loader) throws Exception {
         long deadline = System.nanoTime() + cache.settings().leaseWait().toNanos();
         // a caller that arrives after a change heard by this instance starts a flight of its own
         String flight = cache.name() + '\u0000' + field + '\u0000' + cache.changes();
         while (true) {
-            CompletableFuture<Object> mine = new CompletableFuture<>();
-            CompletableFuture<Object> leading = flights.putIfAbsent(flight, mine);
+            CompletableFuture<Landed> mine = new CompletableFuture<>();
+            CompletableFuture<Landed> leading = flights.putIfAbsent(flight, mine);
             if (leading == null) {
                 return lead(cache, field, loader, deadline, flight, mine);
             }
             cache.statistics.leaseWaits.increment();
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                return Loads.run(cache, loader);
+                return new Landed(Loads.run(cache, loader), null);
             }
             try {
                 return leading.get(left, TimeUnit.NANOSECONDS);
             } catch (ExecutionException leaderFailed) {
                 Thread.onSpinWait(); // the leader's loader threw: try again, one of us leads
             } catch (TimeoutException late) {
-                return Loads.run(cache, loader);
+                return new Landed(Loads.run(cache, loader), null);
             }
         }
     }
 
-    private Object lead(NamedCache cache, String field, Callable<Object> loader, long deadline, String flight,
-                        CompletableFuture<Object> mine) throws Exception {
+    private Landed lead(NamedCache cache, String field, Callable<Object> loader, long deadline, String flight,
+                        CompletableFuture<Landed> mine) throws Exception {
         try {
-            Object value = acrossInstances(cache, field, loader, deadline);
-            mine.complete(value);
-            return value;
+            Landed landed = acrossInstances(cache, field, loader, deadline);
+            mine.complete(landed);
+            return landed;
         } catch (Exception | Error e) {
             mine.completeExceptionally(e);
             throw e;
@@ -64,19 +71,25 @@ public class SingleFlight {
         }
     }
 
-    private Object acrossInstances(NamedCache cache, String field, Callable<Object> loader, long deadline) throws Exception {
+    /**
+     * A miss costs two round trips: one atomic "the entry, or else the lease" and, after the load,
+     * one atomic "store if the lease still holds, and release it". A caller that finds the lease
+     * taken polls the same way, so it either finds the stored value or, if the holder died, takes
+     * over the lease.
+     */
+    private Landed acrossInstances(NamedCache cache, String field, Callable<Object> loader, long deadline) throws Exception {
         long nearEpoch = cache.nearEpoch();
         long backoffMillis = 2;
         boolean waited = false;
         while (true) {
-            String token = cache.tryLease(field);
-            if (token != null) {
-                Stamped justStored = NamedCache.NO_REDIS.equals(token) ? null : cache.readRemote(field);
-                if (justStored != null) { // the previous holder stored it between our read and our lease
-                    cache.release(field, token);
-                    return justStored.value();
-                }
-                return loadAndStore(cache, field, loader, token, nearEpoch);
+            CacheStore.Lookup lookup = cache.lookup(field);
+            if (lookup.found() != null) {
+                Stamped found = (Stamped) lookup.found();
+                cache.keepNear(field, found, nearEpoch);
+                return waited ? new Landed(found.value(), null) : new Landed(found.value(), found);
+            }
+            if (lookup.token() != null) {
+                return new Landed(loadAndStore(cache, field, loader, lookup.token(), nearEpoch), null);
             }
             if (!waited) {
                 cache.statistics.leaseWaits.increment();
@@ -84,14 +97,10 @@ public class SingleFlight {
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                return Loads.run(cache, loader);
+                return new Landed(Loads.run(cache, loader), null);
             }
             Thread.sleep(Math.min(backoffMillis, TimeUnit.NANOSECONDS.toMillis(left) + 1));
             backoffMillis = Math.min(backoffMillis * 2, 20);
-            Stamped loaded = cache.readRemote(field);
-            if (loaded != null) {
-                return loaded.value();
-            }
         }
     }
 

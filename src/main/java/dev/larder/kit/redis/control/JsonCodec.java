@@ -94,6 +94,21 @@ public class JsonCodec extends BaseCodec {
         }
     }
 
+    /**
+     * The value {@code codec} reads from {@code bytes} a script returned. A value it refuses throws
+     * an unchecked exception with its {@code JsonProcessingException} inside (a codec error).
+     */
+    public static Object value(org.redisson.client.codec.Codec codec, byte[] bytes) {
+        ByteBuf buf = Unpooled.wrappedBuffer(bytes);
+        try {
+            return codec.getValueDecoder().decode(buf, null);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            buf.release();
+        }
+    }
+
     ByteBuf encode(Object value) throws IOException {
         Object plain = value instanceof Stamped stamped ? stamped.value() : value;
         allowedClass(plain.getClass().getName()); // never store what could not be read back

@@ -75,6 +75,71 @@ class SingleFlightTest {
         assertThat(onB.stats().leaseWaits()).isPositive();
     }
 
+    /**
+     * Issue 10: a miss is one atomic "entry or lease" and one atomic "store if leased, release";
+     * a Redis hit is one round trip. Counted by Redis itself: {@code MONITOR} shows every command a
+     * client sent (and, marked {@code lua}, those a script ran, which are not round trips).
+     */
+    @Test
+    void aMissCostsTwoRoundTripsAndARedisHitOne() throws Exception {
+        CacheSettings settings = Node.settings(Duration.ofMinutes(1), 0, Duration.ofSeconds(5), Duration.ofSeconds(5), false);
+        NamedCache onA = a.cache(cacheName, settings);
+        a.get(onA, "warm-up", () -> "value"); // loads the scripts into Redis's script cache
+        a.get(onA, "warm-up", () -> "value");
+        try (Monitor monitor = new Monitor(redis.port(), cacheName)) {
+            assertThat(a.get(onA, "cold", () -> "loaded")).isEqualTo("loaded");
+            List<String> miss = monitor.commandsSoFar();
+            assertThat(a.get(onA, "cold", () -> "not again")).isEqualTo("loaded");
+            List<String> both = monitor.commandsSoFar();
+
+            assertThat(miss).as("round trips of a miss").hasSize(2);
+            assertThat(both.subList(miss.size(), both.size())).as("round trips of a Redis hit").hasSize(1);
+        }
+    }
+
+    /** The commands clients send to one redis-server about one cache, as {@code MONITOR} reports them (no script internals). */
+    static final class Monitor implements AutoCloseable {
+        private final java.net.Socket socket;
+        private final List<String> commands = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final Thread reader;
+
+        Monitor(int port, String about) throws Exception {
+            socket = new java.net.Socket("127.0.0.1", port);
+            socket.getOutputStream().write("MONITOR\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.ISO_8859_1));
+            if (!"+OK".equals(lines.readLine())) {
+                throw new IllegalStateException("MONITOR refused");
+            }
+            reader = new Thread(() -> {
+                try {
+                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                        if (!line.contains(" lua]") && line.contains(about)) {
+                            commands.add(line);
+                        }
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** What was sent so far, after Redis had time to report it. */
+        List<String> commandsSoFar() throws InterruptedException {
+            Thread.sleep(200);
+            synchronized (commands) {
+                return List.copyOf(commands);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+        }
+    }
+
     @Test
     void aFailingLoaderReleasesItsLeaseAndOneWaiterLoads() throws Exception {
         CacheSettings settings = Node.settings(Duration.ofMinutes(1), 0, Duration.ofSeconds(30), Duration.ofSeconds(5), false);
