@@ -72,35 +72,35 @@ public class NamedCache {
         return current == null ? null : "v" + current + "|" + key;
     }
 
-    /** A version read from Redis, kept for at most {@link #VERSION_KEPT_MILLIS} while the near cache can vouch for it. */
-    private record KnownVersion(String version, long epoch, long until) {
+    /** A version read from Redis while this instance had heard of {@code changes} changes, good until {@code until}. */
+    private record KnownVersion(String version, long changes, long until) {
     }
 
     /**
-     * How long a versioned cache with a near cache keeps the version it read. A bump anywhere reaches
-     * this instance as an invalidate-all on the bus, which clears the near cache and so ends the
-     * kept version at once; the bound only covers the version key's own expiry (it outlives every
-     * entry by an hour, and is renewed by every bump).
+     * How long a versioned cache keeps the version it read. A bump anywhere reaches this instance as
+     * an invalidate-all on the bus, which counts as a change and so ends the kept version at once, as
+     * does a lost bus; the bound only covers the version key's own expiry (it outlives every entry
+     * by an hour, and is renewed by every bump).
      */
     static final long VERSION_KEPT_MILLIS = 1000;
 
     private volatile KnownVersion knownVersion;
 
     /**
-     * The current version: kept in memory while the near cache is usable and no invalidation has
-     * arrived since it was read (then a page hit needs no Redis at all), else read from Redis.
+     * The current version: kept in memory while the invalidation bus can vouch for it and no change
+     * was heard since it was read (then a hit costs one round trip, not two), else read from Redis.
      */
     private String currentVersion() {
-        Optional<NearCache> near = usableNear();
         KnownVersion known = knownVersion;
         long now = System.currentTimeMillis();
-        if (near.isPresent() && known != null && known.epoch() == near.get().epoch() && now < known.until()) {
+        boolean vouched = bus.live() && breaker.closed();
+        if (vouched && known != null && known.changes() == changes.get() && now < known.until()) {
             return known.version();
         }
-        long epoch = near.map(NearCache::epoch).orElse(-1L);
+        long changesAtRead = changes.get();
         String current = async("read the version of " + name, () -> version.get().current(), null);
-        if (current != null && near.isPresent() && near.get().epoch() == epoch) {
-            knownVersion = new KnownVersion(current, epoch, now + VERSION_KEPT_MILLIS);
+        if (current != null && vouched && changes.get() == changesAtRead && bus.live()) {
+            knownVersion = new KnownVersion(current, changesAtRead, now + VERSION_KEPT_MILLIS);
         }
         return current;
     }
@@ -279,7 +279,7 @@ public class NamedCache {
         boolean told = async("invalidate " + name, () -> version.map(v -> v.bump().thenApply(bumped -> true))
                 .orElseGet(() -> store.clearAsync())
                 .thenCompose(done -> bus.publishAsync(name, null)), false);
-        near.ifPresent(NearCache::clear); // a version read while the bump was under way is not kept
+        changes.incrementAndGet(); // a version read while the bump was under way is not kept
         return told;
     }
 
@@ -307,7 +307,10 @@ public class NamedCache {
         }
     }
 
+    /** The bus lost messages (or Redis restarted): nothing kept in memory can be vouched for. */
     void clearNear() {
+        changes.incrementAndGet();
+        knownVersion = null;
         near.ifPresent(NearCache::clear);
     }
 

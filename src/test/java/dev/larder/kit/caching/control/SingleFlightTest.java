@@ -97,6 +97,35 @@ class SingleFlightTest {
         }
     }
 
+    /**
+     * A versioned cache keeps its version in memory while the bus vouches for it, so a hit costs one
+     * round trip; an invalidate-all on another instance ends the kept version as soon as the bus
+     * brings it, and the old entries are never served after that.
+     */
+    @Test
+    void aVersionedCacheHitIsOneRoundTripAndABumpElsewhereIsSeen() throws Exception {
+        CacheSettings settings = new CacheSettings(Duration.ofMinutes(1), 0, true, 0, Duration.ofSeconds(5),
+                Duration.ofSeconds(5), false, 100, Duration.ofMinutes(1));
+        NamedCache onA = a.cache(cacheName, settings);
+        NamedCache onB = b.cache(cacheName, settings);
+        AtomicInteger generation = new AtomicInteger(1);
+        assertThat(b.get(onB, "page", () -> "page-" + generation.get())).isEqualTo("page-1");
+        assertThat(b.get(onB, "page", () -> "page-" + generation.get())).isEqualTo("page-1");
+        try (Monitor monitor = new Monitor(redis.port(), cacheName)) {
+            assertThat(b.get(onB, "page", () -> "page-" + generation.get())).isEqualTo("page-1");
+            assertThat(monitor.commandsSoFar()).as("a hit reads the entry and not the version").hasSize(1);
+        }
+
+        generation.set(2);
+        assertThat(onA.invalidateAll()).isTrue();
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (onB.stats().invalidationsReceived() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(onB.stats().invalidationsReceived()).as("B heard the bump").isPositive();
+        assertThat(b.get(onB, "page", () -> "page-" + generation.get())).isEqualTo("page-2");
+    }
+
     /** The commands clients send to one redis-server about one cache, as {@code MONITOR} reports them (no script internals). */
     static final class Monitor implements AutoCloseable {
         private final java.net.Socket socket;
