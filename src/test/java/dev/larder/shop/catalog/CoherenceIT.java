@@ -44,7 +44,8 @@ class CoherenceIT extends TwoInstances {
         long id = Fixtures.create(a, "dairy");
         for (int round = 0; round < 10; round++) {
             b.getJson("/api/products/" + id);
-            b.getJson("/api/products/" + id); // now in B's near cache
+            b.getJson("/api/products/" + id); // now in B's near cache, and its answer kept
+            b.getJson("/api/products/" + id); // answered by B's response tier
             String name = "Round " + round;
 
             HttpResponse<String> put = a.json("PUT", "/api/products/" + id, Fixtures.draft(Fixtures.sku(id), name, 100 + round, "dairy"));
@@ -54,7 +55,45 @@ class CoherenceIT extends TwoInstances {
             assertThat(b.getJson("/api/products/" + id).path("name").asText()).isEqualTo(name);
         }
         assertThat(b.cacheStat("products", "nearHits")).isPositive();
+        assertThat(b.cacheStat("products", "responseHits")).as("B answered from its response tier").isPositive();
         assertThat(b.cacheStat("products", "invalidationsReceived")).isPositive();
+    }
+
+    /**
+     * Issue 10: a hot GET is answered from the response tier before JAX-RS, byte for byte what JAX-RS
+     * answered, with its ETag and a 304 for it; a request that does not accept JSON still gets
+     * JAX-RS's 406; a view counted through A ends B's kept answer (it shows the pending views).
+     */
+    @Test
+    void theResponseTierAnswersHotReadsExactlyAndNeverOutlivesWhatTheyShow() throws Exception {
+        long id = Fixtures.create(a, "tier");
+        String path = "/api/products/" + id;
+        HttpResponse<String> fromJaxRs = b.get(path); // a miss
+        b.get(path); // a near hit: the answer is kept
+        long responseHits = b.cacheStat("products", "responseHits");
+
+        HttpResponse<String> kept = b.get(path);
+        assertThat(b.cacheStat("products", "responseHits")).as("answered by the tier").isEqualTo(responseHits + 1);
+        assertThat(kept.statusCode()).isEqualTo(200);
+        assertThat(kept.body()).isEqualTo(fromJaxRs.body());
+        assertThat(kept.headers().firstValue("Content-Type")).isEqualTo(fromJaxRs.headers().firstValue("Content-Type"));
+        String etag = kept.headers().firstValue("ETag").orElseThrow();
+        assertThat(etag).isEqualTo(fromJaxRs.headers().firstValue("ETag").orElseThrow());
+
+        HttpResponse<String> notModified = b.request("GET", path, Map.of("If-None-Match", "\"other\", " + etag));
+        assertThat(notModified.statusCode()).isEqualTo(304);
+        assertThat(notModified.body()).isEmpty();
+        assertThat(notModified.headers().firstValue("ETag")).contains(etag);
+        assertThat(b.cacheStat("products", "responseHits")).isEqualTo(responseHits + 2);
+
+        HttpResponse<String> html = b.request("GET", path, Map.of("Accept", "text/html"));
+        assertThat(html.statusCode()).as("JAX-RS weighs Accept, not the tier").isEqualTo(406);
+        assertThat(html.headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(b.cacheStat("products", "responseHits")).isEqualTo(responseHits + 2);
+
+        assertThat(a.request("POST", path + "/views", Map.of()).statusCode()).isEqualTo(202);
+        Thread.sleep(PROPAGATION.toMillis());
+        assertThat(b.getJson(path).path("viewCount").asLong()).as("B's kept answer ended with the view").isEqualTo(1);
     }
 
     @Test

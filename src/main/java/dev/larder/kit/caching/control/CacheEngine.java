@@ -89,6 +89,7 @@ public class CacheEngine {
      * an entry it cannot name, and the entries written under the current version expire on their TTL).
      */
     private static Object bypass(NamedCache cache, Callable<Object> proceed) throws Exception {
+        ResponseTier.notNear();
         cache.statistics.misses.increment();
         return Loads.run(cache, proceed);
     }
@@ -98,6 +99,7 @@ public class CacheEngine {
             return bypass(cache, proceed);
         }
         if (operation.skipGet()) {
+            ResponseTier.notNear();
             long start = System.nanoTime();
             Object loaded = Loads.run(cache, proceed);
             if (loaded != null) {
@@ -106,7 +108,10 @@ public class CacheEngine {
             return loaded;
         }
         Stamped cached = cache.readNear(field);
-        if (cached == null) {
+        if (cached != null) {
+            ResponseTier.nearHit(cache, field, cached);
+        } else {
+            ResponseTier.notNear();
             SingleFlight.Landed landed = flights.load(cache, field, proceed);
             if (landed.cached() == null) {
                 cache.statistics.misses.increment();

@@ -16,6 +16,7 @@ public class CacheStatistics {
     final LongAdder leaseWaits = new LongAdder();
     final LongAdder earlyRefreshes = new LongAdder();
     final LongAdder invalidationsReceived = new LongAdder();
+    final LongAdder responseHits = new LongAdder();
 
     void loaded(long nanos) {
         loads.increment();
@@ -27,8 +28,10 @@ public class CacheStatistics {
         double averageLoadMillis = loadCount == 0 ? 0 : loadNanos.sum() / 1e6 / loadCount;
         long near = nearHits.sum();
         long remote = remoteHits.sum();
-        return new CacheStats(name, near + remote, misses.sum(), loadCount, loadFailures.sum(),
+        long response = responseHits.sum();
+        return new CacheStats(name, near + remote + response, misses.sum(), loadCount, loadFailures.sum(),
                 Math.round(averageLoadMillis * 1000) / 1000.0, puts.sum(), removals.sum(),
-                0, near, remote, leaseWaits.sum(), earlyRefreshes.sum(), invalidationsReceived.sum());
+                0, near, remote, leaseWaits.sum(), earlyRefreshes.sum(), invalidationsReceived.sum(),
+                response);
     }
 }

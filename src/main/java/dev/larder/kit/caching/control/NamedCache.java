@@ -118,6 +118,33 @@ public class NamedCache {
         return local;
     }
 
+    /** Whether the near cache is usable and still holds exactly {@code entry} under {@code field}. */
+    boolean nearHolds(String field, Stamped entry) {
+        Optional<NearCache> near = usableNear();
+        return near.isPresent() && near.get().get(field) == entry;
+    }
+
+    /**
+     * Drops a key's near copies on every instance, and the answers made from them, leaving the entry
+     * in Redis: for answers that show something beside the cached value that just changed (a
+     * product's pending views). One {@code PUBLISH}; without Redis, nothing near can be vouched for
+     * anyway.
+     */
+    public void dropNearCopies(String key) {
+        if (near.isEmpty()) {
+            return;
+        }
+        String field = field(key);
+        if (field == null) {
+            return;
+        }
+        near.get().invalidate(field);
+        redis("drop near copies in " + name, () -> {
+            bus.publish(name, field);
+            return true;
+        }, false);
+    }
+
     /** Keeps a value read from Redis near, unless an invalidation arrived since {@code epochAtRead}. */
     void keepNear(String field, Stamped remote, long epochAtRead) {
         usableNear().ifPresent(n -> n.putIfUnchanged(field, remote, epochAtRead));

@@ -1,5 +1,6 @@
 package dev.larder.shop.catalog.boundary;
 
+import dev.larder.kit.caching.boundary.CachedResponse;
 import dev.larder.kit.rest.boundary.IfMatch;
 import dev.larder.shop.catalog.control.Catalog;
 import dev.larder.shop.catalog.control.ProductViews;
@@ -52,9 +53,14 @@ public class ProductsResource {
     @Inject
     ProductViews views;
 
-    /** The product with its {@code ETag}; 304 without a body when {@code If-None-Match} names the current one. */
+    /**
+     * The product with its {@code ETag}; 304 without a body when {@code If-None-Match} names the
+     * current one. Kept by the response tier: the answer shows the cached product and its pending
+     * views, and {@link ProductViews#count} drops the product's near copies when it counts one.
+     */
     @GET
     @Path(ID)
+    @CachedResponse
     public Response find(@PathParam("id") String id, @Context Request request) {
         Product product = views.withPending(catalog.find(ProductIds.parse(id)));
         EntityTag tag = new EntityTag(product.tag());

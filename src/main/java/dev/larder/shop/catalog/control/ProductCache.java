@@ -14,8 +14,10 @@ import javax.cache.annotation.CacheResult;
  * on two instances could land in Redis in the wrong order).
  */
 @ApplicationScoped
-@CacheDefaults(cacheName = "products")
+@CacheDefaults(cacheName = ProductCache.NAME)
 public class ProductCache {
+
+    public static final String NAME = "products";
 
     @Inject
     Products products;

@@ -1,5 +1,7 @@
 package dev.larder.shop.catalog.control;
 
+import dev.larder.kit.caching.control.CacheKeys;
+import dev.larder.kit.caching.control.CacheRegistry;
 import dev.larder.kit.writebehind.control.CounterLog;
 import dev.larder.kit.writebehind.control.WriteBehind;
 import dev.larder.shop.catalog.entity.Product;
@@ -32,6 +34,9 @@ public class ProductViews {
     @Inject
     WriteBehind writeBehind;
 
+    @Inject
+    CacheRegistry caches;
+
     @PersistenceContext(unitName = "larder")
     EntityManager em;
 
@@ -47,6 +52,7 @@ public class ProductViews {
         if (views.add(String.valueOf(id), 1, product.viewCount()) == null) {
             throw new ServiceUnavailableException("Views cannot be counted now; retry later", 1L);
         }
+        caches.cache(ProductCache.NAME).dropNearCopies(CacheKeys.of(id)); // answers kept near show the old count
     }
 
     /** The product with every accepted view: its database count or, if larger, the log's total. */
