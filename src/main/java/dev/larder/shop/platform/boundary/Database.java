@@ -12,10 +12,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 @DataSourceDefinition(
         name = "java:app/jdbc/larder",
-        className = "${MPCONFIG=larder.db.class}",
-        url = "${MPCONFIG=larder.db.url}",
-        user = "${MPCONFIG=larder.db.user}",
-        password = "${MPCONFIG=larder.db.password}",
+        className = "${MPCONFIG=larder.db.class:org.h2.jdbcx.JdbcDataSource}",
+        url = "${MPCONFIG=larder.db.url:jdbc:h2:mem:larder;DB_CLOSE_DELAY=-1}",
+        user = "${MPCONFIG=larder.db.user:larder}",
+        password = "${MPCONFIG=larder.db.password:larder}",
         minPoolSize = 2,
         maxPoolSize = 32)
 public class Database {
