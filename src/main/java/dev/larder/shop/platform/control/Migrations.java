@@ -60,7 +60,7 @@ public class Migrations {
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
                 .baselineDescription("schema made before migrations")
-                // the database may still be starting next to us (compose): wait for it, boundedly (~30 s)
+                // the database may still be starting next to us: retry after 1, 2, 4, 8, 10, 10 s, then fail the deployment
                 .connectRetries(6)
                 .connectRetriesInterval(10)
                 .callbacks(new QuietAdoption())
