@@ -29,14 +29,17 @@ public final class BootLog {
 
         /**
          * Payara's own warnings at a healthy boot of Larder, each with its cause (the README lists
-         * them): expired certificates in the trust store Payara ships; and Payara's JDBC leak check,
+         * them): expired certificates in the trust store Payara ships; Payara's JDBC leak check,
          * which, run on the deployment's throw-away class loader, is the first code of the JVM to
          * ask {@code DriverManager} for drivers, so that it loads the PostgreSQL driver of
-         * {@code WEB-INF/lib} through that loader and then reports and unregisters it.
+         * {@code WEB-INF/lib} through that loader and then reports and unregisters it; and Payara's
+         * Hazelcast member (started even with {@code --nohazelcast}) finding its port 6900 taken by
+         * another server on the same host.
          */
         public boolean knownFromPayara() {
             return messageId.equals("NCLS-SECURITY-05054")
-                    || logger.equals("jakarta.enterprise.web.util") && head.contains("registered the JDBC driver [org.postgresql.Driver]");
+                    || logger.equals("jakarta.enterprise.web.util") && head.contains("registered the JDBC driver [org.postgresql.Driver]")
+                    || logger.startsWith("com.hazelcast.") && head.contains("Some of the ports seem occupied");
         }
 
         boolean problem() {
