@@ -7,7 +7,9 @@
  *
  * <p>Decisions: the data source's settings are MicroProfile Config expressions with the embedded
  * defaults written into them as well, because Payara resolves them once during deployment where the
- * WAR's own configuration is not visible yet (it logged "no value found" for each). The schema is
+ * WAR's own configuration is not visible yet (it logged "no value found" for each); for the same
+ * reason its class is fixed, {@link dev.larder.shop.platform.control.UrlDataSource}, which picks
+ * PostgreSQL's or H2's data source from the URL. The schema is
  * never generated from the entities: V1 is the schema EclipseLink used to generate, written with
  * {@code IF NOT EXISTS}, and a database that the generated DDL made is baselined at version 0 and
  * completed by V1, not rebuilt. The kit's two tables ({@code larder_cache_outbox},
