@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.larder.testing.Api;
+import dev.larder.testing.BootLog;
 import dev.larder.testing.Tokens;
 import dev.larder.testing.TwoInstances;
 import java.net.http.HttpResponse;
@@ -157,6 +158,22 @@ class CatalogIT extends TwoInstances {
         assertThat(document.statusCode()).isEqualTo(200);
         assertThat(document.body()).contains("/api/products/{id}", "/api/cart/items/{productId}", "/api/caches/{name}",
                 "application/problem+json");
+    }
+
+    /**
+     * B's boot (its log up to Payara's "ready"), on the tests' Redis and a database A already
+     * migrated: no WARNING or SEVERE record and no stack trace from Larder, and no warning at all but
+     * Payara's own ({@link BootLog.Entry#knownFromPayara()}, listed in the README).
+     */
+    @Test
+    void aHealthyBootLogsNoWarningFromLarder() throws Exception {
+        BootLog boot = BootLog.read(second.log());
+
+        assertThat(boot.finished()).as("B's log holds its whole boot: " + second.log()).isTrue();
+        assertThat(boot.find("Database schema at version")).as("B checked the schema at deployment").isPresent();
+        assertThat(boot.problemsOf("dev.larder")).as("Larder's warnings and stack traces in " + second.log()).isEmpty();
+        assertThat(boot.warnings()).filteredOn(w -> !w.knownFromPayara()).extracting(BootLog.Entry::head)
+                .as("warnings not known as Payara's own in " + second.log()).isEmpty();
     }
 
     @Test
