@@ -35,9 +35,8 @@ import javax.cache.annotation.CacheResult;
  * said (the members are non-binding either way), so both together still give one binding per
  * annotation and one interceptor per call.
  *
- * <p>Payara adds four
- * interceptors of its own ({@code fish.payara.cdi.jsr107.*}) to every application, bound to
- * Hazelcast: left in place they would either cache a second time in Hazelcast or, under
+ * <p>Payara adds four interceptors of its own ({@code fish.payara.cdi.jsr107.*}) to every
+ * application, bound to Hazelcast: left in place they would either cache a second time in Hazelcast or, under
  * {@code --nohazelcast}, sit in the chain doing nothing. Vetoing their types here leaves exactly one
  * interception per call, whatever flags the server started with. The same scan records the cache
  * names used in annotations, so that {@code GET /api/caches} lists every cache from the start.
