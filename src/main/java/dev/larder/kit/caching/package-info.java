@@ -34,6 +34,9 @@
  * that reaches both, every {@code larder.caching.outbox.interval} (500 ms) for rows older than
  * {@code larder.caching.outbox.grace} (1 s). The database is the source of truth for invalidations
  * too, so no single fault leaves a value older than the last commit in Redis for longer than that.
+ * So the kit needs one JTA persistence unit from the application (any name, any data source; the
+ * server's default data source will do): required rather than optional, because without it these
+ * invalidations would lose their guarantee silently.
  * Outside a transaction the annotations act at once, as JSR-107 says. Early refresh is XFetch: each entry carries its load time Δ
  * and expiry ({@link dev.larder.kit.redis.control.Stamped}); a hit refreshes when
  * {@code now − Δ·β·ln(rand) ≥ expiry}, under the lease, while everyone else keeps the current value.
