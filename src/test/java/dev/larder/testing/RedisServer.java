@@ -15,13 +15,23 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.utility.DockerImageName;
 import dev.larder.kit.redis.control.RedisSettings;
 
 /**
- * A real {@code redis-server} process of a test's own, on a free port, so that tests can stop,
- * restart or pause it. Never the machine's shared Redis.
+ * A real Redis server of a test's own, on a free port of 127.0.0.1, so that tests can stop, restart
+ * or pause it. Never the machine's shared Redis. Where a Docker engine answers ({@link Docker}) it is
+ * a container of the official image, published on that port (so a restart keeps the address), paused
+ * and thawed with {@code docker pause}/{@code unpause} (the cgroup freezer: connections stay open and
+ * nothing answers, as with SIGSTOP); otherwise a {@code redis-server} process, paused with SIGSTOP.
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -39,9 +49,12 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    static final String IMAGE = "redis:7.4";
+
     private final int port;
     private final Path dir;
     private Process process;
+    private GenericContainer<?> container;
     private boolean paused;
 
     private RedisServer(int port) throws IOException {
@@ -70,6 +83,11 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public void stop() throws InterruptedException, IOException {
+        if (container != null) {
+            container.stop(); // stops and removes it, paused or not
+            container = null;
+            paused = false;
+        }
         if (process != null) {
             if (paused) {
                 resume(); // a stopped process would keep SIGTERM pending forever
@@ -84,13 +102,21 @@ public final class RedisServer implements AutoCloseable {
 
     /** Freezes the server (SIGSTOP): connections stay open and nothing answers, as with a hung host. */
     public void pause() throws IOException, InterruptedException {
-        signal("STOP");
+        if (container != null) {
+            DockerClientFactory.instance().client().pauseContainerCmd(container.getContainerId()).exec();
+        } else {
+            signal("STOP");
+        }
         paused = true;
     }
 
     /** Thaws a paused server (SIGCONT); it keeps its data and answers what was queued meanwhile. */
     public void resume() throws IOException, InterruptedException {
-        signal("CONT");
+        if (container != null) {
+            DockerClientFactory.instance().client().unpauseContainerCmd(container.getContainerId()).exec();
+        } else {
+            signal("CONT");
+        }
         paused = false;
     }
 
@@ -115,12 +141,28 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void startProcess() throws IOException, InterruptedException {
+        if (Docker.available()) {
+            startContainer();
+            return;
+        }
         process = new ProcessBuilder(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(new File(dir.toFile(), "redis.log"))
                 .start();
         awaitPort(port, Duration.ofSeconds(10));
+    }
+
+    @SuppressWarnings("resource") // stopped in stop()
+    private void startContainer() {
+        GenericContainer<?> redis = new GenericContainer<>(DockerImageName.parse(IMAGE))
+                .withCommand("redis-server", "--save", "", "--appendonly", "no")
+                .withExposedPorts(6379)
+                .withCreateContainerCmdModifier(create -> create.getHostConfig().withPortBindings(
+                        new PortBinding(Ports.Binding.bindIpAndPort("127.0.0.1", port), ExposedPort.tcp(6379))))
+                .waitingFor(Wait.forLogMessage(".*Ready to accept connections.*", 1));
+        redis.start();
+        container = redis;
     }
 
     /** A port nothing listens on and that this JVM has never handed out before. */

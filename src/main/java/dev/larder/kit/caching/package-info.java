@@ -4,9 +4,11 @@
  * <p>Decisions: the annotation semantics live once in
  * {@link dev.larder.kit.caching.control.CacheEngine}, framework-neutral (a method, its arguments and
  * a way to run it), so that stampede protection and a near cache can be added in one place. Four
- * CDI interceptors adapt to it. Payara's own JSR-107 interceptors are bound to Hazelcast and cannot
- * be redirected; {@link dev.larder.kit.caching.control.CachingExtension} vetoes them, leaving exactly
- * one interception per call whatever flags the server started with. Caches are Redisson JCache
+ * CDI interceptors adapt to it. {@link dev.larder.kit.caching.control.CachingExtension} makes the four
+ * annotations interceptor bindings (every member non-binding), so the kit works on a server that does
+ * not register them itself; Payara does, and a second registration is harmless. Payara's own JSR-107
+ * interceptors are bound to Hazelcast and cannot be redirected; the extension vetoes them, leaving
+ * exactly one interception per call whatever flags the server started with. Caches are Redisson JCache
  * caches with a jittered per-entry TTL ({@code larder.caching.<cache>.ttl}, {@code .jitter}). A
  * versioned cache ({@code .versioned=true}) carries a namespace version inside its keys, so that
  * {@code @CacheRemoveAll} and {@code DELETE /api/caches/<name>} are one atomic bump: no {@code KEYS},
@@ -32,6 +34,9 @@
  * that reaches both, every {@code larder.caching.outbox.interval} (500 ms) for rows older than
  * {@code larder.caching.outbox.grace} (1 s). The database is the source of truth for invalidations
  * too, so no single fault leaves a value older than the last commit in Redis for longer than that.
+ * So the kit needs one JTA persistence unit from the application (any name, any data source; the
+ * server's default data source will do): required rather than optional, because without it these
+ * invalidations would lose their guarantee silently.
  * Outside a transaction the annotations act at once, as JSR-107 says. Early refresh is XFetch: each entry carries its load time Δ
  * and expiry ({@link dev.larder.kit.redis.control.Stamped}); a hit refreshes when
  * {@code now − Δ·β·ln(rand) ≥ expiry}, under the lease, while everyone else keeps the current value.

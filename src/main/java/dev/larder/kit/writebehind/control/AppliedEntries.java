@@ -22,7 +22,7 @@ import java.util.function.Consumer;
 @ApplicationScoped
 public class AppliedEntries {
 
-    @PersistenceContext(unitName = "larder")
+    @PersistenceContext
     EntityManager em;
 
     /** Sums the deltas not applied before per key, hands the sums to {@code apply} and records the entries, in one new transaction. */
