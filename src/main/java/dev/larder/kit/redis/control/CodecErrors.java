@@ -9,7 +9,9 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
 
 /**
  * Values that could not be encoded to or decoded from Redis JSON: a bug or a deployment mismatch,
@@ -33,7 +35,9 @@ public class CodecErrors {
 
     @PostConstruct
     void register() {
-        counter = metrics.counter("larder.cache.codec.errors");
+        counter = metrics.counter(Metadata.builder().withName("larder.cache.codec.errors")
+                .withDescription("Values that could not go through the Redis JSON codec (bugs or version mismatches, not outages)")
+                .withUnit(MetricUnits.NONE).build());
     }
 
     /** Counts a codec error met while trying to {@code action}, and logs its kind the first time. */

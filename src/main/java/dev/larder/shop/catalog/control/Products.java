@@ -20,6 +20,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.annotation.Counted;
 
 /**
@@ -46,13 +47,15 @@ public class Products {
     ProductPages pages;
 
     /** The product, or null. Counted, so that tests and operators see how often the cache misses reach the database. */
-    @Counted(name = "larder.catalog.product.reads", absolute = true, description = "Products read from the database by id")
+    @Counted(name = "larder.catalog.product.reads", absolute = true, unit = MetricUnits.NONE,
+            description = "Products read from the database by id")
     public Product find(long id) {
         ProductRow row = em.find(ProductRow.class, id);
         return row == null ? null : row.toProduct();
     }
 
-    @Counted(name = "larder.catalog.page.reads", absolute = true, description = "Product pages read from the database")
+    @Counted(name = "larder.catalog.page.reads", absolute = true, unit = MetricUnits.NONE,
+            description = "Product pages read from the database")
     public ProductPage page(String category, int page, int size) {
         TypedQuery<ProductRow> items = category == null
                 ? em.createNamedQuery("ProductRow.page", ProductRow.class)
