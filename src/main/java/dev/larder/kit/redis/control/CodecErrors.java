@@ -2,6 +2,8 @@ package dev.larder.kit.redis.control;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +34,11 @@ public class CodecErrors {
     MetricRegistry metrics;
 
     private Counter counter;
+
+    /** Registers the counter at deployment, so that {@code /metrics} shows it (0) before the first error. */
+    void deployed(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        // creating this bean (for this observer) ran register()
+    }
 
     @PostConstruct
     void register() {
