@@ -284,7 +284,7 @@ class CatalogIT extends TwoInstances {
                 "larder_cache_near_hits_total", "larder_cache_lease_waits_total", "larder_cache_codec_errors_total",
                 "larder_catalog_product_reads_total", "larder_redis_short_circuits_total", "larder_redis_breaker_opened_total",
                 "larder_ratelimit_unavailable_total", "larder_redis_breaker_open", "larder_events_clients",
-                "larder_cache_load_seconds", "larder_redis_call_seconds");
+                "larder_cache_load_seconds", "larder_redis_call_seconds", "larder_writebehind_flushed_total");
         assertAll(ours.stream().map(name -> (Executable) () -> {
             String type = types.get(name);
             boolean timersMean = name.endsWith("_seconds_mean") && help.containsKey(name.replaceAll("_mean$", ""));

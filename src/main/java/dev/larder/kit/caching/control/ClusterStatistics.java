@@ -2,11 +2,11 @@ package dev.larder.kit.caching.control;
 
 import dev.larder.kit.redis.control.RedisBreaker;
 import dev.larder.kit.redis.control.RedisConnection;
-import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -22,6 +22,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
@@ -40,6 +42,8 @@ import org.redisson.client.codec.StringCodec;
  */
 @ApplicationScoped
 public class ClusterStatistics {
+
+    private static final Logger LOG = Logger.getLogger(ClusterStatistics.class.getName());
 
     static final String PREFIX = "larder:{stats}:";
     static final String INDEX = PREFIX + "instances";
@@ -101,20 +105,42 @@ public class ClusterStatistics {
     String instance = UUID.randomUUID().toString();
     Duration expiry = Duration.ofSeconds(3);
     private ScheduledFuture<?> publishing;
+    private volatile boolean failing;
 
     void start(@Observes @Priority(RedisConnection.FIRST + 30) @Initialized(ApplicationScoped.class) Object deployed) {
         Duration interval = ConfigProvider.getConfig(ClusterStatistics.class.getClassLoader())
                 .getOptionalValue("larder.caching.stats.interval", String.class).map(Duration::parse).orElse(Duration.ofSeconds(1));
         expiry = interval.multipliedBy(3);
-        publishing = scheduler.scheduleWithFixedDelay(() -> publish(own()), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        publishing = scheduler.scheduleWithFixedDelay(this::publishOwn, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    @PreDestroy
-    void stop() {
+    /** Before the application's beans are destroyed (in {@code @PreDestroy} the Redis client may be gone). */
+    void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object undeploying) {
         if (publishing != null) {
             publishing.cancel(false);
-            withdraw();
+            try {
+                withdraw();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "Could not withdraw the cache statistics at shutdown; they expire", e);
+            }
         }
+    }
+
+    /** Every interval; skipped while the breaker is open (nothing to publish to), and never lets the schedule die. */
+    private void publishOwn() {
+        if (!breaker.closed()) {
+            return;
+        }
+        try {
+            publish(own());
+        } catch (RuntimeException e) {
+            if (!failing) {
+                failing = true;
+                LOG.log(Level.WARNING, "Could not publish the cache statistics; retrying every interval", e);
+            }
+            return;
+        }
+        failing = false;
     }
 
     /** This instance's counters, cache by cache. */

@@ -99,7 +99,7 @@ public class RedisBreaker implements AutoCloseable {
         } catch (RuntimeException e) {
             return failedCall(action, e, fallback);
         } finally {
-            callTimes.record(action, System.nanoTime() - start);
+            timed(action, start);
         }
     }
 
@@ -139,7 +139,16 @@ public class RedisBreaker implements AutoCloseable {
             return failedCall(action, e, fallback);
         } finally {
             inFlight.remove(waiting);
-            callTimes.record(action, System.nanoTime() - start);
+            timed(action, start);
+        }
+    }
+
+    /** Reports a call's duration; a fault of the reporter (metrics) never fails the Redis call. */
+    private void timed(String action, long startNanos) {
+        try {
+            callTimes.record(action, System.nanoTime() - startNanos);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Could not report the time of a Redis call", e);
         }
     }
 
