@@ -117,9 +117,14 @@ public final class Api {
 
     /** One counter of this instance's cache statistics ({@code GET /api/caches}). */
     public long cacheStat(String cache, String field) {
+        return cacheEntry(cache).path(field).asLong();
+    }
+
+    /** One cache's entry of {@code GET /api/caches}: this instance's counters and, in {@code cluster}, every live instance's. */
+    public JsonNode cacheEntry(String cache) {
         for (JsonNode entry : getJson("/api/caches")) {
             if (entry.path("name").asText().equals(cache)) {
-                return entry.path(field).asLong();
+                return entry;
             }
         }
         throw new AssertionError("no cache " + cache + " in /api/caches");

@@ -56,15 +56,28 @@
  * {@code larder:ns:<cache>} (version of a versioned cache, expires 4 × TTL + 1 h after its last bump,
  * and never goes back to a version in use), {@code larder:lease:{larder:cache:<cache>}:<field>} (loader
  * lease, in the entry's hash slot, expires after {@code lease-ttl}, deleted by its loader or any
- * writer). Channel: {@code larder:invalidations}. Table: {@code larder_cache_outbox} (rows deleted
- * once relayed).
+ * writer), {@code larder:{stats}:<instance>} (hash of one instance's counters, fields
+ * {@code <cache>|<counter>}, rewritten every {@code larder.caching.stats.interval} (1 s), expires after
+ * three intervals, deleted by its instance on a clean stop) and {@code larder:{stats}:instances} (sorted
+ * set of publishing instances scored by their hash's expiry, by Redis's clock; trimmed by every
+ * publisher, expires with the last of them). Channel: {@code larder:invalidations}. Table:
+ * {@code larder_cache_outbox} (rows deleted once relayed).
+ *
+ * <p>Statistics: each instance counts its own ({@code CacheStatistics}); {@code GET /api/caches} adds,
+ * per cache, {@code cluster}: the same counters summed over this instance's live ones and every other
+ * instance's last published ones, plus {@code instances} (see
+ * {@link dev.larder.kit.caching.control.ClusterStatistics}). An instance that died drops out within
+ * three intervals; with Redis unavailable {@code cluster} is absent. At {@code /metrics} the same
+ * counters are MicroProfile counters ({@code larder_cache_<counter>_total{cache=...}}, following the
+ * live counts within a second) and each cache's load time is the timer
+ * {@code larder_cache_load_seconds{cache=...}}.
  *
  * <p>Strategies: cache-aside through the annotations; read-through and JCache-level write-through
  * through {@link dev.larder.kit.caching.control.ReadThrough} (a {@code CacheLoader} and optionally a
  * {@code CacheWriter}, same engine, same guarantees; a write invalidates rather than stores); the
  * shop's order lookup is read-through. Its class comment says when to choose which.
  *
- * <p>Out of scope: cluster-wide statistics (each instance counts its own). Known limit: {@code @CachePut}
+ * <p>Known limit: {@code @CachePut}
  * outside a transaction is an unconditional write-through, as JSR-107 defines it, so two puts of one
  * key on two instances may land in either order; the shop invalidates instead.
  */

@@ -25,8 +25,10 @@
  * requests that need one (fail-closed: a cart cannot be kept elsewhere); the rate limiter lets the
  * request through or answers 503, as {@code larder.ratelimit.fail-open} says; events are dropped (the
  * change is committed and its cache invalidation waits in the outbox). Metrics:
- * {@code larder_redis_breaker_open}, {@code larder_redis_breaker_opened_total},
- * {@code larder_redis_short_circuits_total}. {@link dev.larder.kit.redis.boundary.RedisHealthCheck}
+ * {@code larder_redis_breaker_open} (gauge), {@code larder_redis_breaker_opened_total},
+ * {@code larder_redis_short_circuits_total}, {@code larder_redis_command_errors_total} (counters) and
+ * {@code larder_redis_call_seconds{call=...}}, a timer of every call through the breaker by its action
+ * (reported by the breaker to {@link dev.larder.kit.redis.control.RedisBreaker.CallTimes}). {@link dev.larder.kit.redis.boundary.RedisHealthCheck}
  * makes {@code /health/ready} down until deployment built the client, and while Redis is unavailable.
  * Why not MicroProfile Fault Tolerance's {@code @CircuitBreaker}: it keeps one breaker per annotated
  * method, so the caches, sessions and limiter would each have to find the outage for themselves,

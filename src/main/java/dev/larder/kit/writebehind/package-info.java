@@ -47,6 +47,9 @@
  * key, deleted by nobody else). The total lets a reader show "database plus pending" without a
  * window (the shop's catalog shows views that way).
  *
+ * <p>Metrics: {@code larder_writebehind_flushed_total{log=<name>}}, entries this instance applied to
+ * the database.
+ *
  * <p>Out of scope: writes other than adding to counters; ordering between keys; exactly-once towards
  * the client (a client that retries a write whose answer it lost counts it twice).
  */

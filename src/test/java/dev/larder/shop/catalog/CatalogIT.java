@@ -273,4 +273,71 @@ class CatalogIT extends TwoInstances {
         }
         throw new AssertionError("product " + id + " not on " + page);
     }
+
+    @Test
+    void metricsFollowTheConventionsCountersEndInTotalEveryMetricHasHelpAndLoadsAndRedisCallsAreTimed() throws Exception {
+        long id = Fixtures.create(a, "metrics");
+        a.getJson("/api/products/" + id); // a miss and a load
+        a.getJson("/api/products/" + id);
+        String text = a.get("/metrics").body();
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "metrics-sample.txt"), text); // kept for the reader
+        Map<String, String> types = new java.util.TreeMap<>();
+        Map<String, String> help = new java.util.TreeMap<>();
+        List<String> samples = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("# TYPE ")) {
+                String[] parts = line.substring(7).split(" ", 2);
+                types.put(parts[0], parts.length > 1 ? parts[1] : "");
+            } else if (line.startsWith("# HELP ")) {
+                String[] parts = line.substring(7).split(" ", 2);
+                help.put(parts[0], parts.length > 1 ? parts[1].strip() : "");
+            } else if (line.startsWith("larder_")) {
+                samples.add(line);
+            }
+        }
+        List<String> ours = types.keySet().stream().filter(name -> name.startsWith("larder_")).toList();
+
+        assertThat(ours).contains("larder_cache_hits_total", "larder_cache_misses_total", "larder_cache_loads_total",
+                "larder_cache_near_hits_total", "larder_cache_lease_waits_total", "larder_cache_codec_errors_total",
+                "larder_catalog_product_reads_total", "larder_redis_short_circuits_total", "larder_redis_breaker_opened_total",
+                "larder_ratelimit_unavailable_total", "larder_redis_breaker_open", "larder_events_clients",
+                "larder_cache_load_seconds", "larder_redis_call_seconds", "larder_writebehind_flushed_total");
+        assertAll(ours.stream().map(name -> (Executable) () -> {
+            String type = types.get(name);
+            boolean timersMean = name.endsWith("_seconds_mean") && help.containsKey(name.replaceAll("_mean$", ""));
+            // Payara's exporter writes a timer's _mean without a # HELP line of its own; the timer's family has one
+            assertThat(timersMean ? help.get(name.replaceAll("_mean$", "")) : help.get(name)).as("# HELP of " + name).isNotBlank();
+            if (type.equals("counter")) {
+                assertThat(name).as("a counter's name").endsWith("_total");
+            } else if (type.equals("gauge")) {
+                assertThat(name).as("a gauge is a level, not a count").doesNotEndWith("_total");
+            } else {
+                assertThat(type).as(name).isIn("summary", "histogram");
+                assertThat(name).as("a timer shows seconds").endsWith("_seconds");
+            }
+        }));
+        assertThat(types.get("larder_cache_hits_total")).isEqualTo("counter");
+        assertThat(types.get("larder_cache_load_seconds")).isIn("summary", "histogram");
+        assertThat(samples).as("every sample belongs to a family with a # TYPE").allSatisfy(sample -> {
+            String name = sample.replaceAll("[{ ].*", "");
+            assertThat(types.containsKey(name) || types.containsKey(name.replaceAll("_(count|sum|bucket)$", ""))).as(sample).isTrue();
+        });
+        double loads = sample(samples, "larder_cache_load_seconds_count", "cache=\"products\"");
+        assertThat(loads).as("the load was timed").isPositive();
+        assertThat(sample(samples, "larder_cache_load_seconds_sum", "cache=\"products\"") / loads).as("mean load, in seconds")
+                .isPositive().isLessThan(5);
+        assertThat(sample(samples, "larder_cache_load_seconds_max", "cache=\"products\"")).as("slowest load, in seconds")
+                .isPositive().isLessThan(30);
+        assertThat(sample(samples, "larder_redis_call_seconds_count", "call=\"read products\"")).as("Redis reads were timed").isPositive();
+        long hitsNow = a.cacheStat("products", "hits");
+        double hits = dev.larder.testing.Eventually.within(Duration.ofSeconds(3), Duration.ofMillis(100),
+                () -> sample(List.of(a.get("/metrics").body().split("\n")), "larder_cache_hits_total", "cache=\"products\""),
+                counted -> counted >= hitsNow);
+        assertThat(hits).as("the hit counter follows /api/caches within a second").isGreaterThanOrEqualTo(hitsNow).isPositive();
+    }
+
+    private static double sample(List<String> samples, String name, String tag) {
+        return samples.stream().filter(s -> s.startsWith(name + "{") && s.contains(tag))
+                .mapToDouble(s -> Double.parseDouble(s.substring(s.lastIndexOf(' ') + 1))).findFirst().orElse(0);
+    }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.larder.testing.Api;
 import dev.larder.testing.TwoInstances;
 import dev.larder.testing.Concurrently;
+import dev.larder.testing.Eventually;
 import dev.larder.testing.SseClient;
 import java.util.Map;
 import java.net.http.HttpResponse;
@@ -192,6 +193,34 @@ class CoherenceIT extends TwoInstances {
         assertThat(b.getJson("/api/products/" + id).path("stock").asInt()).isEqualTo(11);
         JsonNode caches = a.getJson("/api/caches");
         assertThat(caches.findValuesAsText("name")).contains("products");
+    }
+
+    /** The counters every {@code /api/caches} entry and its {@code cluster} carry (the dashboard reads these names). */
+    static final List<String> COUNTERS = List.of("hits", "misses", "loads", "loadFailures", "puts", "removals", "evictions",
+            "nearHits", "remoteHits", "leaseWaits", "earlyRefreshes", "invalidationsReceived");
+
+    @Test
+    void eachInstancesClusterStatisticsSumItsOwnAndTheOtherInstancesCounters() throws Exception {
+        long id = Fixtures.create(a, "cluster");
+        for (int i = 0; i < 5; i++) {
+            a.getJson("/api/products/" + id);
+            b.getJson("/api/products/" + id);
+        }
+        JsonNode ownA = a.cacheEntry("products");
+        JsonNode ownB = b.cacheEntry("products");
+        assertThat(ownB.path("hits").asLong()).as("B served reads of its own").isGreaterThanOrEqualTo(4);
+
+        JsonNode cluster = Eventually.within(Duration.ofSeconds(5), Duration.ofMillis(100), () -> a.cacheEntry("products").path("cluster"),
+                sums -> COUNTERS.stream().allMatch(f -> sums.path(f).asLong() >= ownA.path(f).asLong() + ownB.path(f).asLong()));
+
+        assertThat(cluster.isObject()).as("A's entry carries cluster: " + a.cacheEntry("products")).isTrue();
+        for (String field : COUNTERS) {
+            assertThat(cluster.has(field)).as("cluster." + field).isTrue();
+            assertThat(cluster.path(field).asLong()).as("cluster." + field + " >= A's own + B's own")
+                    .isGreaterThanOrEqualTo(ownA.path(field).asLong() + ownB.path(field).asLong());
+        }
+        assertThat(cluster.has("averageLoadMillis")).isTrue();
+        assertThat(cluster.path("instances").asInt()).isGreaterThanOrEqualTo(2);
     }
 
     /** Issue 9: an event caused by a write through any instance reaches every instance's clients within 200 ms. */

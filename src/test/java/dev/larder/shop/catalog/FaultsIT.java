@@ -58,6 +58,8 @@ class FaultsIT extends TwoInstances {
     static final Duration PAUSED_READS = Duration.ofSeconds(5);
     /** Issue 7: "every instance serves the committed value within 5 s and never the older one again". */
     static final Duration CONVERGENCE = Duration.ofSeconds(5);
+    /** An instance's published cache statistics expire after three publishing intervals (1 s each). */
+    static final Duration STATISTICS_EXPIRY = Duration.ofSeconds(3);
     /**
      * A write on an instance whose Redis traffic stalls pays one Redis timeout (its first Redis call,
      * the rate limiter's, opens the breaker), plus its own database work, which on this busy 2-core
@@ -274,6 +276,7 @@ class FaultsIT extends TwoInstances {
         }
         PayaraInstance victim = third();
         Api c = victim.api();
+        int instancesWithC = 0;
 
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger answered = new AtomicInteger();
@@ -302,6 +305,8 @@ class FaultsIT extends TwoInstances {
             Eventually.within(Duration.ofSeconds(20), Duration.ofMillis(10), answered::get, count -> count > 0);
             assertThat(answered.get()).as("C answered a PUT; its log: " + victim.log()).isPositive();
             Thread.sleep(200);
+            instancesWithC = Eventually.within(Duration.ofSeconds(5), Duration.ofMillis(100),
+                    () -> a.cacheEntry("products").path("cluster").path("instances").asInt(), n -> n >= 3);
             victim.kill9();
         } finally {
             stop.set(true);
@@ -313,6 +318,13 @@ class FaultsIT extends TwoInstances {
 
         List<String> differ = Eventually.within(remaining(killedAt, CONVERGENCE), Duration.ofMillis(200), () -> differences(ids, acknowledged), List::isEmpty);
         assertThat(differ).as("reads that differ from the database %s after C's kill -9", CONVERGENCE).isEmpty();
+
+        assertThat(instancesWithC).as("A's cluster statistics counted A, B and C").isGreaterThanOrEqualTo(3);
+        int withoutC = instancesWithC - 1;
+        int counted = Eventually.within(remaining(killedAt, STATISTICS_EXPIRY.plusSeconds(2)), Duration.ofMillis(100),
+                () -> a.cacheEntry("products").path("cluster").path("instances").asInt(), n -> n == withoutC);
+        assertThat(counted).as("C's statistics expired within %s of its kill -9", STATISTICS_EXPIRY.plusSeconds(2))
+                .isEqualTo(withoutC);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.larder.kit.caching.control;
 
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 /** Counters of one cache on this instance, since start. */
 public class CacheStatistics {
@@ -17,10 +18,23 @@ public class CacheStatistics {
     final LongAdder earlyRefreshes = new LongAdder();
     final LongAdder invalidationsReceived = new LongAdder();
     final LongAdder responseHits = new LongAdder();
+    private volatile LongConsumer loadTimes = nanos -> {
+    };
+
+    /** The counters of {@code cache}, for the metrics and statistics that watch it. */
+    public static CacheStatistics of(NamedCache cache) {
+        return cache.statistics;
+    }
+
+    /** Tells {@code times} how long each successful load of this cache took, in nanoseconds (one listener; the last one set wins). */
+    public void whenLoaded(LongConsumer times) {
+        loadTimes = times;
+    }
 
     void loaded(long nanos) {
         loads.increment();
         loadNanos.add(nanos);
+        loadTimes.accept(nanos);
     }
 
     public CacheStats snapshot(String name) {

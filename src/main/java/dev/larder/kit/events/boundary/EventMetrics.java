@@ -5,7 +5,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
 
 /** {@code larder_events_clients}: Server-Sent-Events clients connected to this instance. */
 @ApplicationScoped
@@ -18,6 +20,8 @@ public class EventMetrics {
     MetricRegistry metrics;
 
     void register(@Observes @Initialized(ApplicationScoped.class) Object started) {
-        metrics.gauge("larder.events.clients", relay, EventRelay::clients);
+        metrics.gauge(Metadata.builder().withName("larder.events.clients")
+                .withDescription("Server-Sent-Events clients connected to this instance").withUnit(MetricUnits.NONE).build(),
+                relay, EventRelay::clients);
     }
 }

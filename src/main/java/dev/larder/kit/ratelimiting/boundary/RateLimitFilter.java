@@ -16,8 +16,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
-import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.microprofile.config.Config;
+import dev.larder.kit.metrics.control.MirroredCounters;
+import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.redisson.api.RedissonClient;
 
@@ -49,7 +50,7 @@ public class RateLimitFilter extends HttpFilter {
     private Policies policies;
     private ClientKeys clients;
     private RateLimiter limiter;
-    private final LongAdder unavailable = new LongAdder();
+    private Counter unavailable;
 
     @Override
     public void init() {
@@ -63,7 +64,8 @@ public class RateLimitFilter extends HttpFilter {
         clients.boundPolicies().forEach(name -> policies.named(name).orElseThrow(() -> new IllegalArgumentException(
                 "larder.ratelimit.api-keys binds a key to policy '" + name + "', which is not configured")));
         limiter = new RateLimiter(redisson);
-        metrics.gauge("larder.ratelimit.unavailable.total", unavailable, LongAdder::sum);
+        unavailable = metrics.counter(MirroredCounters.count("larder.ratelimit.unavailable",
+                "Requests the rate limiter could not decide because Redis was unavailable (let through or refused, as configured)"));
     }
 
     @Override
@@ -86,7 +88,7 @@ public class RateLimitFilter extends HttpFilter {
         Optional<Policy> policy = client.policy().flatMap(policies::named).or(() -> route);
         Decision decision = breaker.callAsync("decide a rate limit", () -> limiter.decideAsync(policy.get(), client.id()), null);
         if (decision == null) {
-            unavailable.increment();
+            unavailable.inc();
             if (failOpen) {
                 chain.doFilter(request, response);
             } else {

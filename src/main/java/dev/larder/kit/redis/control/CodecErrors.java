@@ -2,6 +2,8 @@ package dev.larder.kit.redis.control;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,7 +11,9 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
 
 /**
  * Values that could not be encoded to or decoded from Redis JSON: a bug or a deployment mismatch,
@@ -31,9 +35,16 @@ public class CodecErrors {
 
     private Counter counter;
 
+    /** Registers the counter at deployment, so that {@code /metrics} shows it (0) before the first error. */
+    void deployed(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        // creating this bean (for this observer) ran register()
+    }
+
     @PostConstruct
     void register() {
-        counter = metrics.counter("larder.cache.codec.errors");
+        counter = metrics.counter(Metadata.builder().withName("larder.cache.codec.errors")
+                .withDescription("Values that could not go through the Redis JSON codec (bugs or version mismatches, not outages)")
+                .withUnit(MetricUnits.NONE).build());
     }
 
     /** Counts a codec error met while trying to {@code action}, and logs its kind the first time. */

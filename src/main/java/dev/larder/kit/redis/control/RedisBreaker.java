@@ -62,6 +62,17 @@ public class RedisBreaker implements AutoCloseable {
     final LongAdder commandErrors = new LongAdder();
     private final Set<String> loggedCommandErrors = ConcurrentHashMap.newKeySet();
     private volatile long openedAtNanos;
+    private volatile CallTimes callTimes = CallTimes.NONE;
+
+    /** Told how long each call that reached Redis took (answered, failed or released), by its action. */
+    @FunctionalInterface
+    public interface CallTimes {
+        CallTimes NONE = (action, nanos) -> {
+        };
+
+        /** Called on the caller's thread; must be cheap and must not throw. */
+        void record(String action, long nanos);
+    }
 
     /**
      * @param probe         one round trip to Redis: true if it answered (may throw or take up to the Redis timeout)
@@ -82,10 +93,13 @@ public class RedisBreaker implements AutoCloseable {
             shortCircuited.increment();
             return fallback;
         }
+        long start = System.nanoTime();
         try {
             return call.get();
         } catch (RuntimeException e) {
             return failedCall(action, e, fallback);
+        } finally {
+            timed(action, start);
         }
     }
 
@@ -99,6 +113,7 @@ public class RedisBreaker implements AutoCloseable {
             shortCircuited.increment();
             return fallback;
         }
+        long start = System.nanoTime();
         CompletableFuture<T> waiting = new CompletableFuture<>();
         inFlight.add(waiting);
         try {
@@ -124,6 +139,16 @@ public class RedisBreaker implements AutoCloseable {
             return failedCall(action, e, fallback);
         } finally {
             inFlight.remove(waiting);
+            timed(action, start);
+        }
+    }
+
+    /** Reports a call's duration; a fault of the reporter (metrics) never fails the Redis call. */
+    private void timed(String action, long startNanos) {
+        try {
+            callTimes.record(action, System.nanoTime() - startNanos);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Could not report the time of a Redis call", e);
         }
     }
 
@@ -145,6 +170,11 @@ public class RedisBreaker implements AutoCloseable {
             return fallback;
         }
         throw e;
+    }
+
+    /** Reports the duration of every call that reaches Redis to {@code times} (one reporter; the last one set wins). */
+    public void timeCallsWith(CallTimes times) {
+        callTimes = times == null ? CallTimes.NONE : times;
     }
 
     /** Commands Redis refused (script errors and the like) since start. */

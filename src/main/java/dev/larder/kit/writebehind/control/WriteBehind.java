@@ -1,5 +1,6 @@
 package dev.larder.kit.writebehind.control;
 
+import dev.larder.kit.metrics.control.MirroredCounters;
 import dev.larder.kit.redis.control.RedisBreaker;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -19,6 +20,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 import org.redisson.api.RedissonClient;
 
 /**
@@ -44,6 +48,9 @@ public class WriteBehind {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
+    @Inject
+    MetricRegistry metrics;
+
     /** Unique per start; names the process, so that operators (and tests) see whose entries are pending. */
     private final String consumer = "pid-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
     private final List<Flusher> flushers = new CopyOnWriteArrayList<>();
@@ -63,24 +70,30 @@ public class WriteBehind {
         CounterLog log = new CounterLog(redisson, breaker, name);
         Flusher flusher = new Flusher(log, consumer, batch, claimIdle, (stream, deltas) -> applied.apply(stream, deltas, apply));
         flushers.add(flusher);
-        schedules.add(scheduler.scheduleWithFixedDelay(() -> run(flusher), delay.toMillis(), delay.toMillis(), TimeUnit.MILLISECONDS));
+        Counter flushed = metrics.counter(MirroredCounters.count("larder.writebehind.flushed",
+                "Write-behind entries this instance applied to the database (claimed ones included)"), new Tag("log", name));
+        schedules.add(scheduler.scheduleWithFixedDelay(() -> flushed.inc(run(flusher)), delay.toMillis(), delay.toMillis(),
+                TimeUnit.MILLISECONDS));
         schedules.add(scheduler.scheduleWithFixedDelay(() -> forget(log, keep), 1, 1, TimeUnit.MINUTES));
         LOG.info(() -> "Write-behind log " + log.stream + ": consumer " + consumer + ", batch " + batch + ", every " + delay.toMillis() + " ms");
         return log;
     }
 
-    void run(Flusher flusher) {
+    /** One round of {@code flusher}; how many entries it applied. */
+    int run(Flusher flusher) {
         if (!breaker.closed()) {
-            return;
+            return 0;
         }
         try {
-            flusher.flush();
+            int flushed = flusher.flush();
             failing = false;
+            return flushed;
         } catch (RuntimeException e) {
             if (!failing) {
                 failing = true; // logged once per failure streak; the entries stay pending and are retried
                 LOG.log(Level.WARNING, "A write-behind flush failed; its entries stay pending and are claimed again", e);
             }
+            return 0;
         }
     }
 

@@ -20,6 +20,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.annotation.Counted;
 
 /**
@@ -51,14 +52,16 @@ public class Products {
      * around one {@code SELECT} is most of a miss's database cost).
      */
     @Transactional(Transactional.TxType.SUPPORTS)
-    @Counted(name = "larder.catalog.product.reads", absolute = true, description = "Products read from the database by id")
+    @Counted(name = "larder.catalog.product.reads", absolute = true, unit = MetricUnits.NONE,
+            description = "Products read from the database by id")
     public Product find(long id) {
         ProductRow row = em.find(ProductRow.class, id);
         return row == null ? null : row.toProduct();
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
-    @Counted(name = "larder.catalog.page.reads", absolute = true, description = "Product pages read from the database")
+    @Counted(name = "larder.catalog.page.reads", absolute = true, unit = MetricUnits.NONE,
+            description = "Product pages read from the database")
     public ProductPage page(String category, int page, int size) {
         TypedQuery<ProductRow> items = category == null
                 ? em.createNamedQuery("ProductRow.page", ProductRow.class)
