@@ -26,11 +26,11 @@
     const PLOT_H = 80;
     const SVG = 'http://www.w3.org/2000/svg';
 
-    const FIELDS = [
-        ['hits', 'hits'], ['nearHits', 'near hits'], ['remoteHits', 'Redis hits'], ['misses', 'misses'],
-        ['loads', 'loads'], ['loadFailures', 'load failures'], ['averageLoadMillis', 'average load'],
-        ['leaseWaits', 'lease waits'], ['earlyRefreshes', 'early refreshes'], ['puts', 'puts'],
-        ['removals', 'removals'], ['invalidationsReceived', 'invalidations received']
+    const FIELDS = [ // shown two to a row
+        ['hits', 'hits'], ['misses', 'misses'], ['nearHits', 'near hits'], ['remoteHits', 'Redis hits'],
+        ['loads', 'loads'], ['averageLoadMillis', 'average load'], ['leaseWaits', 'lease waits'],
+        ['loadFailures', 'load failures'], ['earlyRefreshes', 'early refreshes'], ['puts', 'puts'],
+        ['removals', 'removals'], ['invalidationsReceived', 'invalidations in']
     ];
 
     const byId = (id) => document.getElementById(id);
@@ -329,7 +329,7 @@
             return product + ': stock ' + data.stock;
         }
         if (type === 'product') {
-            return product + ' ' + data.change;
+            return product + ' ' + (data.change === 'stock' ? 'stock changed' : data.change);
         }
         return data.reason || JSON.stringify(data);
     }
