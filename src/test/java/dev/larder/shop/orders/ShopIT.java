@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.larder.testing.Api;
+import dev.larder.testing.Browser;
 import dev.larder.testing.Concurrently;
 import dev.larder.testing.SseClient;
 import dev.larder.testing.TwoInstances;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +20,13 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
 
 /**
  * Orders and best sellers through both instances on one Redis and one database: no oversell under
- * concurrent checkouts, idempotent retries, orders private to their session, and a ranking that
- * survives losing Redis's copy.
+ * concurrent checkouts, idempotent retries, orders private to their session, a ranking that
+ * survives losing Redis's copy, and the operators' dashboard showing it all live in a browser.
  */
 class ShopIT extends TwoInstances {
 
@@ -121,6 +125,70 @@ class ShopIT extends TwoInstances {
         assertThat(a.get("/api/leaderboard/best-sellers/" + gone).statusCode()).isEqualTo(404);
         assertThat(a.get("/api/leaderboard/best-sellers?limit=0").statusCode()).isEqualTo(400);
         assertThat(a.get("/api/leaderboard/best-sellers?limit=abc").statusCode()).isEqualTo(400);
+    }
+
+    /**
+     * The operators' dashboard at B's root, in headless Chromium: traffic through the shop moves the
+     * products cache's hit-ratio plot, a stock change made on A appears in B's event feed, an order
+     * enters the ranking, Redis and the database show as up; no credentials and no session. The
+     * window is kept as target/dashboard.png.
+     */
+    @Test
+    void theDashboardAtTheRootShowsTrafficEventsAndBestSellersLive() throws Exception {
+        HttpResponse<String> root = b.get("/");
+        assertThat(root.statusCode()).as(root.body()).isEqualTo(200);
+        assertThat(root.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+        assertThat(root.body()).contains("dashboard/dashboard.js");
+        for (HttpResponse<String> file : List.of(root, b.get("/dashboard/dashboard.js"), b.get("/dashboard/dashboard.css"))) {
+            assertThat(file.statusCode()).as(file.uri().toString()).isEqualTo(200);
+            assertThat(file.headers().allValues("Set-Cookie")).as("no session for " + file.uri()).isEmpty();
+            assertThat(file.headers().firstValue("RateLimit")).as("static files are never rate limited").isEmpty();
+        }
+        long id = product(a, "dashboard", 400, 50);
+        Duration bounded = Duration.ofSeconds(30);
+
+        try (Browser browser = Browser.start()) {
+            try {
+                browser.open(b.url("/"));
+                browser.await(bounded, "Redis and the database shown as up", d -> status(d, "redis").equals("UP") && status(d, "database").equals("UP"));
+                browser.await(bounded, "the event feed connected", d -> "open".equals(attribute(d, "#events-state", "data-state")));
+                browser.await(bounded, "two polls of the cache statistics", d -> Integer.parseInt(attribute(d, "#caches", "data-polls")) >= 2);
+                String products = "section.cache[data-cache='products']";
+                for (int burst = 1; burst <= 2; burst++) { // the plot moves with each burst of reads, not just once
+                    long lookups = Long.parseLong(attribute(browser.driver(), products, "data-lookups"));
+                    int points = Integer.parseInt(attribute(browser.driver(), products, "data-points"));
+                    String plot = attribute(browser.driver(), products + " path.ratio", "d");
+                    for (int i = 0; i < 20; i++) {
+                        assertThat(b.get("/api/products/" + id).statusCode()).isEqualTo(200);
+                    }
+                    browser.await(bounded, "burst " + burst + ": the products cache counting its 20 lookups", d ->
+                            Long.parseLong(attribute(d, products, "data-lookups")) >= lookups + 20);
+                    browser.await(bounded, "burst " + burst + ": the hit-ratio plot moving", d ->
+                            Integer.parseInt(attribute(d, products, "data-points")) > points
+                                    && !attribute(d, products + " path.ratio", "d").equals(plot));
+                }
+                HttpResponse<String> stock = a.json("POST", "/api/products/" + id + "/stock", "{\"delta\":-1}");
+                assertThat(stock.statusCode()).as(stock.body()).isEqualTo(200);
+                order(b, id, 3);
+
+                browser.await(bounded, "the stock change of product " + id + " (made on A) in B's feed", d ->
+                        !d.findElements(By.cssSelector("#events li[data-event='inventory'][data-product-id='" + id + "']")).isEmpty());
+                browser.await(bounded, "product " + id + " among the best sellers with 3 units", d ->
+                        "3".equals(attribute(d, "#best-sellers li[data-product-id='" + id + "']", "data-units")));
+                assertThat(browser.driver().manage().getCookies()).as("reading needs no session and no credentials").isEmpty();
+            } finally {
+                browser.screenshot(Path.of("target", "dashboard.png"));
+            }
+        }
+    }
+
+    private static String status(WebDriver page, String check) {
+        return attribute(page, "#health li[data-check='" + check + "']", "data-status");
+    }
+
+    private static String attribute(WebDriver page, String css, String name) {
+        String value = page.findElement(By.cssSelector(css)).getDomAttribute(name);
+        return value == null ? "" : value;
     }
 
     private static long product(Api api, String category, long priceCents, int stock) {
