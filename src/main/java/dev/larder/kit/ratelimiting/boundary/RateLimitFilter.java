@@ -28,7 +28,9 @@ import org.redisson.api.RedissonClient;
  * {@code RateLimit-Policy} and {@code RateLimit} fields. With Redis unreachable it lets requests
  * through ({@code larder.ratelimit.fail-open=true}, the default) or answers 503; each such request
  * is counted in {@code larder_ratelimit_unavailable_total}; the shared breaker logs the outage once
- * and, while it is open, answers without waiting for Redis.
+ * and, while it is open, answers without waiting for Redis. {@code larder_ratelimit_calls_total}
+ * counts script calls (concurrent decisions for one client share one) and
+ * {@code larder_ratelimit_remembered_total} the refusals answered from memory, without Redis.
  */
 public class RateLimitFilter extends HttpFilter {
 
@@ -64,14 +66,21 @@ public class RateLimitFilter extends HttpFilter {
                 "larder.ratelimit.api-keys binds a key to policy '" + name + "', which is not configured")));
         limiter = new RateLimiter(redisson);
         metrics.gauge("larder.ratelimit.unavailable.total", unavailable, LongAdder::sum);
+        metrics.gauge("larder.ratelimit.calls.total", limiter, RateLimiter::calls);
+        metrics.gauge("larder.ratelimit.remembered.total", limiter, RateLimiter::refusedFromMemory);
     }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        if (!enabled) {
+            chain.doFilter(request, response);
+            return;
+        }
         // decoded and normalised by the container, so "/api/%70roducts" cannot dodge a route policy
-        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        Optional<Policy> route = enabled ? policies.forRequest(request.getMethod(), path) : Optional.empty();
+        String pathInfo = request.getPathInfo();
+        String path = pathInfo == null ? request.getServletPath() : request.getServletPath() + pathInfo;
+        Optional<Policy> route = policies.forRequest(request.getMethod(), path);
         if (route.isEmpty()) {
             chain.doFilter(request, response);
             return;
