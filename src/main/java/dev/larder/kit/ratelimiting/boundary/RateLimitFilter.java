@@ -29,7 +29,9 @@ import org.redisson.api.RedissonClient;
  * {@code RateLimit-Policy} and {@code RateLimit} fields. With Redis unreachable it lets requests
  * through ({@code larder.ratelimit.fail-open=true}, the default) or answers 503; each such request
  * is counted in {@code larder_ratelimit_unavailable_total}; the shared breaker logs the outage once
- * and, while it is open, answers without waiting for Redis.
+ * and, while it is open, answers without waiting for Redis. {@code larder_ratelimit_calls_total}
+ * counts script calls (concurrent decisions for one client share one) and
+ * {@code larder_ratelimit_remembered_total} the refusals answered from memory, without Redis.
  */
 public class RateLimitFilter extends HttpFilter {
 
@@ -52,6 +54,9 @@ public class RateLimitFilter extends HttpFilter {
     private RateLimiter limiter;
     private Counter unavailable;
 
+    @Inject
+    MirroredCounters mirrored;
+
     @Override
     public void init() {
         enabled = config.getOptionalValue("larder.ratelimit.enabled", Boolean.class).orElse(true);
@@ -66,14 +71,23 @@ public class RateLimitFilter extends HttpFilter {
         limiter = new RateLimiter(redisson);
         unavailable = metrics.counter(MirroredCounters.count("larder.ratelimit.unavailable",
                 "Requests the rate limiter could not decide because Redis was unavailable (let through or refused, as configured)"));
+        mirrored.mirror("larder.ratelimit.calls", "Rate-limit script calls (concurrent decisions for one client share one)",
+                limiter::calls);
+        mirrored.mirror("larder.ratelimit.remembered", "Requests refused from memory, without Redis, because their client is at its limit until its reset",
+                limiter::refusedFromMemory);
     }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        if (!enabled) {
+            chain.doFilter(request, response);
+            return;
+        }
         // decoded and normalised by the container, so "/api/%70roducts" cannot dodge a route policy
-        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        Optional<Policy> route = enabled ? policies.forRequest(request.getMethod(), path) : Optional.empty();
+        String pathInfo = request.getPathInfo();
+        String path = pathInfo == null ? request.getServletPath() : request.getServletPath() + pathInfo;
+        Optional<Policy> route = policies.forRequest(request.getMethod(), path);
         if (route.isEmpty()) {
             chain.doFilter(request, response);
             return;

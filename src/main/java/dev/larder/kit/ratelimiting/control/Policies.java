@@ -43,7 +43,12 @@ public record Policies(List<Policy> routes, Policy fallback, Pattern excluded) {
         if (excluded.matcher(path).matches()) {
             return Optional.empty();
         }
-        return Optional.of(routes.stream().filter(p -> p.matches(method, path)).findFirst().orElse(fallback));
+        for (Policy route : routes) { // per request: a loop, not a stream
+            if (route.matches(method, path)) {
+                return Optional.of(route);
+            }
+        }
+        return Optional.of(fallback);
     }
 
     /** The policy of that name (a route policy or {@code default}), for API keys bound to one. */

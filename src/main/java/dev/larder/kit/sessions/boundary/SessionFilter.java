@@ -58,7 +58,6 @@ public class SessionFilter extends HttpFilter {
             return;
         }
         SessionRequest sessions = new SessionRequest(request, response, store, settings, breaker);
-        request.setAttribute(SessionRequest.ATTRIBUTE, sessions);
         try {
             chain.doFilter(sessions, new CommittingResponse(response, sessions::commit));
             sessions.commit();

@@ -6,7 +6,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -26,7 +25,8 @@ public class SessionRequest extends HttpServletRequestWrapper {
     private final SessionSettings settings;
     private final RedisBreaker breaker;
     private final HttpServletResponse response;
-    private final String requestedId;
+    private String requestedId;
+    private boolean cookieRead;
     private RedisSession session;
     private boolean looked;
     private boolean committed;
@@ -39,11 +39,32 @@ public class SessionRequest extends HttpServletRequestWrapper {
         this.store = store;
         this.settings = settings;
         this.breaker = breaker;
-        this.requestedId = Optional.ofNullable(request.getCookies()).stream().flatMap(Arrays::stream)
-                .filter(c -> c.getName().equals(settings.cookieName()))
-                .map(Cookie::getValue)
-                .filter(SessionStore::wellFormed)
-                .findFirst().orElse(null);
+    }
+
+    /**
+     * The session id the request's cookie names, if well formed; read on first use, so that a request
+     * that never asks for its session costs no cookie parsing.
+     */
+    private String requestedId() {
+        if (!cookieRead) {
+            cookieRead = true;
+            Cookie[] cookies = getCookies();
+            for (int i = 0; cookies != null && i < cookies.length && requestedId == null; i++) {
+                if (cookies[i].getName().equals(settings.cookieName()) && SessionStore.wellFormed(cookies[i].getValue())) {
+                    requestedId = cookies[i].getValue();
+                }
+            }
+        }
+        return requestedId;
+    }
+
+    /**
+     * This wrapper itself under {@link #ATTRIBUTE} (how {@code SessionCommitFilter} finds it: a servlet
+     * attribute is a request property in JAX-RS), without storing an attribute in every request.
+     */
+    @Override
+    public Object getAttribute(String name) {
+        return ATTRIBUTE.equals(name) ? this : super.getAttribute(name);
     }
 
     @Override
@@ -56,7 +77,7 @@ public class SessionRequest extends HttpServletRequestWrapper {
         if (session != null && !session.isInvalid()) {
             return session;
         }
-        if (!looked && requestedId != null) {
+        if (!looked && requestedId() != null) {
             looked = true;
             Map<String, Object> stored = redisAsync(() -> store.loadAsync(requestedId));
             if (!stored.isEmpty()) {
@@ -102,18 +123,18 @@ public class SessionRequest extends HttpServletRequestWrapper {
 
     @Override
     public String getRequestedSessionId() {
-        return requestedId;
+        return requestedId();
     }
 
     @Override
     public boolean isRequestedSessionIdValid() {
         HttpSession current = getSession(false);
-        return current != null && current.getId().equals(requestedId);
+        return current != null && current.getId().equals(requestedId());
     }
 
     @Override
     public boolean isRequestedSessionIdFromCookie() {
-        return requestedId != null;
+        return requestedId() != null;
     }
 
     @Override

@@ -46,6 +46,7 @@ class SessionRequestTest {
     static final class Exchange {
         final List<Cookie> sent = new ArrayList<>();
         final List<Cookie> received = new ArrayList<>();
+        int cookieReads;
         final SessionRequest request;
 
         Exchange(String sessionId) {
@@ -58,7 +59,11 @@ class SessionRequestTest {
             }
             HttpServletRequest raw = (HttpServletRequest) Proxy.newProxyInstance(getClass().getClassLoader(),
                     new Class<?>[]{HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
-                        case "getCookies" -> sent.isEmpty() ? null : sent.toArray(Cookie[]::new);
+                        case "getCookies" -> {
+                            cookieReads++;
+                            yield sent.isEmpty() ? null : sent.toArray(Cookie[]::new);
+                        }
+                        case "getAttribute" -> "the container's " + args[0];
                         case "getContextPath" -> "";
                         default -> null;
                     });
@@ -75,6 +80,21 @@ class SessionRequestTest {
         String newId() {
             return received.get(received.size() - 1).getValue();
         }
+    }
+
+    @Test
+    void aRequestThatNeverAsksForItsSessionParsesNoCookieAndFindsTheWrapperAsItsAttribute() {
+        Exchange exchange = new Exchange(SessionStore.newId());
+
+        assertThat(exchange.request.getAttribute(SessionRequest.ATTRIBUTE)).isSameAs(exchange.request);
+        assertThat(exchange.request.getAttribute("other")).isEqualTo("the container's other");
+        assertThat(exchange.cookieReads).as("cookies are parsed on first use only").isZero();
+        exchange.request.commit();
+        assertThat(exchange.cookieReads).isZero();
+        assertThat(exchange.received).isEmpty();
+
+        assertThat(exchange.request.getSession(false)).as("an unknown id finds no session").isNull();
+        assertThat(exchange.cookieReads).isEqualTo(1);
     }
 
     @Test
