@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -137,6 +138,24 @@ public final class Api {
             throw new AssertionError("no series " + name + " at " + url("/metrics"));
         }
         return Double.parseDouble(m.group(2));
+    }
+
+    /** Waits until this instance's breaker has stayed closed for {@code quiet} (fails after {@code timeout}). */
+    public Api awaitRedisSteady(Duration quiet, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        double outages = requiredMetric("larder_redis_breaker_opened_total");
+        Instant quietSince = Instant.now();
+        while (Instant.now().isBefore(deadline)) {
+            double now = requiredMetric("larder_redis_breaker_opened_total");
+            if (now != outages || requiredMetric("larder_redis_breaker_open") != 0) {
+                outages = now;
+                quietSince = Instant.now();
+            } else if (Duration.between(quietSince, Instant.now()).compareTo(quiet) >= 0) {
+                return this;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("Redis did not stay available to " + url("/") + " for " + quiet + " within " + timeout);
     }
 
     /** A value from {@code /metrics} (Prometheus text), 0 if the series is not there yet. */

@@ -9,6 +9,8 @@ import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeAll;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -39,9 +41,28 @@ public abstract class TwoInstances {
         second = PayaraInstance.shared();
     }
 
+    /** The breaker metric that counts outages, on both instances (Prometheus name). */
+    static final String OUTAGES = "larder_redis_breaker_opened_total";
+
+    private double outagesBefore;
+
     @BeforeEach
     void clients() {
         a = new Api(base.toString());
         b = second.api();
+        outagesBefore = a.metric(OUTAGES) + b.metric(OUTAGES);
+    }
+
+    /**
+     * A test that stopped, paused or cut off Redis leaves its instances reconnecting (Redisson brings
+     * its pooled connections back one by one, and a breaker may open once more on a stale one): the
+     * next test, which may count loads or misses, starts only once both have had Redis for a while.
+     */
+    @AfterEach
+    void settleAfterAnOutage() throws Exception {
+        if (a.metric(OUTAGES) + b.metric(OUTAGES) != outagesBefore) {
+            a.awaitRedisSteady(Duration.ofSeconds(2), Duration.ofSeconds(60));
+            b.awaitRedisSteady(Duration.ofSeconds(2), Duration.ofSeconds(60));
+        }
     }
 }

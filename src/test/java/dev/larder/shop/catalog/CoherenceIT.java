@@ -137,7 +137,7 @@ class CoherenceIT extends TwoInstances {
         long misses = -1;
         long refreshes = -1;
         for (int attempt = 0; attempt < 3; attempt++) {
-            awaitRedisSteadyOn(b, Duration.ofSeconds(2), Duration.ofSeconds(30));
+            b.awaitRedisSteady(Duration.ofSeconds(2), Duration.ofSeconds(30));
             String category = "hot-" + java.util.UUID.randomUUID().toString().substring(0, 8);
             Fixtures.create(a, category);
             Fixtures.Database.awaitOutboxEmpty(); // a page invalidation left by an earlier test would be a second miss
@@ -160,24 +160,6 @@ class CoherenceIT extends TwoInstances {
         }
         assertThat(misses).as("only the first read missed").isEqualTo(1);
         assertThat(refreshes).isGreaterThanOrEqualTo(3);
-    }
-
-    /** Waits until {@code instance}'s breaker has stayed closed for {@code quiet}. */
-    static void awaitRedisSteadyOn(Api instance, Duration quiet, Duration timeout) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        double outages = instance.requiredMetric(OUTAGES);
-        Instant quietSince = Instant.now();
-        while (Instant.now().isBefore(deadline)) {
-            double now = instance.requiredMetric(OUTAGES);
-            if (now != outages || instance.requiredMetric("larder_redis_breaker_open") != 0) {
-                outages = now;
-                quietSince = Instant.now();
-            } else if (Duration.between(quietSince, Instant.now()).compareTo(quiet) >= 0) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("Redis did not stay available to " + instance.url("/") + " for " + quiet + " within " + timeout);
     }
 
     @Test

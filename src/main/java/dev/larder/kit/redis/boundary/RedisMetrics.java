@@ -49,8 +49,12 @@ public class RedisMetrics implements RedisBreaker.CallTimes {
         metrics.gauge(Metadata.builder().withName("larder.redis.breaker.open")
                 .withDescription("1 while Redis is considered unavailable (breaker open), else 0")
                 .withUnit(MetricUnits.NONE).build(), breaker, b -> b.closed() ? 0 : 1);
-        counters.mirror("larder.redis.breaker.opened", "Times the Redis breaker opened (outages) since start",
-                breaker::timesOpened);
+        // counted as it happens, not mirrored once a second: an outage is rare, and operators and tests
+        // that watch for one must see it at once
+        org.eclipse.microprofile.metrics.Counter opened = metrics.counter(MirroredCounters.count(
+                "larder.redis.breaker.opened", "Times the Redis breaker opened (outages) since start"));
+        breaker.whenOpened(opened::inc);
+        opened.inc(breaker.timesOpened()); // outages before this registration (at most one may count twice)
         counters.mirror("larder.redis.short.circuits", "Redis calls answered by their fallback without reaching Redis",
                 breaker::shortCircuits);
         counters.mirror("larder.redis.command.errors", "Commands Redis refused (script errors and the like: bugs, not outages)",
