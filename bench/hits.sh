@@ -12,16 +12,20 @@
 # Every instance also serves the plain-servlet ceiling: larder.bench.ceiling-servlet=true registers
 # GET /bench/ceiling (a fixed 360-byte product JSON written by a servlet; off by default, 404 then).
 # Warm-up: ids 1..HOT loaded into the cache, then WARMUP s of wrk on every path of every instance
-# (the JIT). Then ROUNDS rounds, each path once per round, wrk -t2 -c32 for SECONDS each:
+# (the JIT). Then ROUNDS rounds, each path once per round (odd rounds in this order, even rounds in
+# reverse), wrk -t2 -c32 for SECONDS each:
 #   ceiling@bare ping@bare ping@sessions ping@full hot@bare hot@sessions hot@full hot-keys@full
 # hot = GET /api/products/{1..HOT} (near-cache hits); hot-keys = the same with X-API-Key cycling over
-# KEYS known keys, so that the limiter sees KEYS clients instead of one address. With PROFILE=1 (the
-# default) every run of the last round is recorded with JFR (jcmd JFR.start settings=profile, on
-# whichever instance it loads) and bench/jfr_top.py prints its CPU profile. At the end: the median of
-# each path over the rounds, the issue's ratios, boot-to-ready time and resident memory per instance.
+# KEYS known keys, so that the limiter sees KEYS clients instead of one address. Each ratio is taken
+# within a round (both runs minutes apart at most) and the median over the rounds is reported, with
+# the spread. With PROFILE=1 (the default) one more round, not counted, records each run with JFR
+# (jcmd JFR.start, the JDK's "profile" settings sampling every 2 ms) and bench/jfr_top.py prints
+# where its CPU went. At the end: the medians, the issue's ratios (bench/hits_report.py), and
+# boot-to-ready time and resident memory per instance.
 # Bounded: every wrk run has a duration, everything started here is stopped on exit. Loopback only.
 #   bench/hits.sh [seconds per run, default 10]     e.g. bench/hits.sh 10 | tee bench/results-<date>-hits.txt
 #   env: ROUNDS (3) WARMUP (10) PRODUCTS (1000) HOT (1000) KEYS (32) PROFILE (1)
+#        RUNS="bare ping,full ping"   only these runs (instance and path, comma-separated)
 # The WAR is rebuilt (mvn -B -q package -DskipTests) when a source is newer than target/larder.war.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -93,6 +97,7 @@ for i in "${instances[@]}"; do
   wrk -t1 -c1 -d3s -s bench/warm.lua "$(url "$i")" >/dev/null
 done
 runs=("bare ceiling" "bare ping" "sessions ping" "full ping" "bare hot" "sessions hot" "full hot" "full hot-keys")
+if [ -n "${RUNS:-}" ]; then IFS=, read -r -a runs <<< "$RUNS"; fi   # e.g. RUNS="bare ping,sessions ping"
 echo "## warm-up: ${WARMUP} s per run, not measured"
 for run in "${runs[@]}"; do
   # shellcheck disable=SC2086
@@ -102,60 +107,55 @@ curl -s -D - -o /dev/null "$(url full)/api/products/1" | grep -i '^ratelimit' | 
 
 results="$work/results.tsv"
 : > "$results"
+cpu_times() { awk '/^cpu /{print $2+$3+$4+$6+$7+$8, $5}' /proc/stat; } # busy and idle jiffies, all cores
+measure() { # round, instance, kind, seconds
+  local out rps p50 p99 bad before after busy
+  before=$(cpu_times)
+  out=$(load "$2" "$3" "$4" --latency)
+  after=$(cpu_times)
+  busy=$(echo "$before $after" | awk '{b = $3 - $1; i = $4 - $2; printf "%.0f", ((b + i) > 0 ? 100 * b / (b + i) : 0)}')
+  rps=$(echo "$out" | awk '/Requests\/sec/{print $2}')
+  p50=$(ms "$(echo "$out" | awk '$1=="50%"{print $2}')")
+  p99=$(ms "$(echo "$out" | awk '$1=="99%"{print $2}')")
+  bad=$(echo "$out" | awk '/Non-2xx/{print $5}')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$3@$2" "$rps" "$p50" "$p99" "${bad:-0}" >> "$results"
+  printf 'round %s  %-18s %10s req/s  p50 %8s ms  p99 %8s ms  non-2xx %s  machine CPU busy %s %%\n' "$1" "$3@$2" "$rps" "$p50" "$p99" "${bad:-0}" "$busy"
+}
+# Odd rounds run the paths in order, even rounds in reverse, so that a drift of the machine's load
+# within a round does not always favour the same side of a ratio.
 for round in $(seq 1 "$ROUNDS"); do
-  for run in "${runs[@]}"; do
-    read -r instance kind <<< "$run"
-    jfr_file="$work/r$round-$instance-$kind.jfr"
-    if [ "$PROFILE" = 1 ] && [ "$round" = "$ROUNDS" ]; then
-      jcmd "${pid[$instance]}" JFR.start name=bench settings=profile filename="$jfr_file" >/dev/null
-    fi
-    out=$(load "$instance" "$kind" "$SECONDS_PER_RUN" --latency)
-    if [ "$PROFILE" = 1 ] && [ "$round" = "$ROUNDS" ]; then
-      jcmd "${pid[$instance]}" JFR.stop name=bench >/dev/null
-    fi
-    rps=$(echo "$out" | awk '/Requests\/sec/{print $2}')
-    p50=$(ms "$(echo "$out" | awk '$1=="50%"{print $2}')")
-    p99=$(ms "$(echo "$out" | awk '$1=="99%"{print $2}')")
-    bad=$(echo "$out" | awk '/Non-2xx/{print $5}')
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$kind@$instance" "$rps" "$p50" "$p99" "${bad:-0}" >> "$results"
-    printf 'round %s  %-18s %10s req/s  p50 %8s ms  p99 %8s ms  non-2xx %s\n' "$round" "$kind@$instance" "$rps" "$p50" "$p99" "${bad:-0}"
+  order=("${runs[@]}")
+  if [ $((round % 2)) = 0 ]; then
+    order=(); for ((k = ${#runs[@]} - 1; k >= 0; k--)); do order+=("${runs[$k]}"); done
+  fi
+  for run in "${order[@]}"; do
+    # shellcheck disable=SC2086
+    measure "$round" $run "$SECONDS_PER_RUN"
   done
 done
 
+# The profiles come from a round of their own, not counted in the figures: starting a recording
+# costs the JVM a few seconds of CPU, and sampling costs a few per cent.
 if [ "$PROFILE" = 1 ]; then
+  # the JDK's "profile" settings, sampling Java code every 2 ms instead of 10 (more samples per run)
+  sed -e '/jdk.ExecutionSample/,/<\/event>/s/<setting name="period"\([^>]*\)>[^<]*</<setting name="period"\1>2 ms</' \
+    "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/jfr/profile.jfc" > "$work/bench.jfc"
   for run in "${runs[@]}"; do
     read -r instance kind <<< "$run"
-    echo "## JFR CPU profile, round $ROUNDS, $kind@$instance ($work/r$ROUNDS-$instance-$kind.jfr)"
-    python3 bench/jfr_top.py "$work/r$ROUNDS-$instance-$kind.jfr" 12
+    jfr_file="$work/profile-$instance-$kind.jfr"
+    jcmd "${pid[$instance]}" JFR.start name=bench settings="$work/bench.jfc" filename="$jfr_file" >/dev/null
+    load "$instance" "$kind" "$SECONDS_PER_RUN" > "$work/profile-$instance-$kind.wrk"
+    jcmd "${pid[$instance]}" JFR.stop name=bench >/dev/null
+    echo "## JFR CPU profile, $kind@$instance, $(awk '/Requests\/sec/{print $2}' "$work/profile-$instance-$kind.wrk") req/s while recording ($jfr_file)"
+    python3 bench/jfr_top.py "$jfr_file" 12
   done
 fi
 
+echo "## rate limiter on full: script calls, refusals from memory, requests decided"
+curl -s "$(url full)/metrics" | grep -E '^larder_ratelimit_(calls|remembered|unavailable)_total' || true
 echo "## boot to ready (first product answered) and resident memory after the benchmark"
 for i in "${instances[@]}"; do
   printf '%-9s boot %6s ms   RSS %5s MiB\n' "$i" "${booted[$i]}" "$(( $(ps -o rss= -p "${pid[$i]}") / 1024 ))"
 done
 echo "## medians over $ROUNDS rounds, and the issue's ratios"
-python3 - "$results" <<'EOF'
-import collections, statistics, sys
-rows = collections.defaultdict(list)
-for line in open(sys.argv[1]):
-    _, run, rps, p50, p99, bad = line.rstrip("\n").split("\t")
-    rows[run].append((float(rps), float(p50), float(p99), int(bad)))
-median = {}
-for run, values in rows.items():
-    median[run] = statistics.median(v[0] for v in values)
-    print(f"{run:18} {median[run]:10,.0f} req/s   p50 {statistics.median(v[1] for v in values):7.3f} ms"
-          f"   p99 {statistics.median(v[2] for v in values):7.3f} ms   non-2xx {sum(v[3] for v in values)}"
-          f"   (rounds: {', '.join(f'{v[0]:,.0f}' for v in values)})")
-def ratio(label, a, b, target):
-    print(f"{label:58} {median[a] / median[b]:5.2f}   ({a} / {b}; target {target})")
-ratio("hot GET / Larder's JAX-RS ping (defaults: filters on)", "hot@full", "ping@full", ">= 2")
-ratio("hot GET / Larder's JAX-RS ping (filters off)", "hot@bare", "ping@bare", ">= 2")
-ratio("hot GET (defaults) / plain-servlet ceiling", "hot@full", "ceiling@bare", ">= 0.7")
-ratio("hot GET (filters off) / plain-servlet ceiling", "hot@bare", "ceiling@bare", ">= 0.7")
-ratio("hot GET, limiter on / limiter off (sessions on in both)", "hot@full", "hot@sessions", ">= 0.85")
-ratio("hot GET, limiter on with many clients / limiter off", "hot-keys@full", "hot@sessions", "(>= 0.85)")
-ratio("no-op ping, filters on / filters off", "ping@full", "ping@bare", ">= 0.95")
-ratio("no-op ping, sessions on / off (limiter off)", "ping@sessions", "ping@bare", ">= 0.95")
-ratio("hot GET, filters on / filters off", "hot@full", "hot@bare", "")
-EOF
+python3 bench/hits_report.py "$results"

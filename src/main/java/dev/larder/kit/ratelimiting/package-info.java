@@ -1,16 +1,31 @@
 /**
  * Rate limiting as a servlet filter that any Jakarta EE WAR can map.
  *
- * <p>Decisions: a sliding window counted in 20 buckets per window, in one Lua script per decision
- * (a hash of bucket counts, by Redis's clock): it never admits more than the limit in any window, it
+ * <p>Decisions: a sliding window counted in 20 buckets per window, in one Lua script (a hash of
+ * bucket counts, by Redis's clock; one call decides one request or a group of them, below): it never admits more than the limit in any window, it
  * admits exactly the limit of any number of concurrent requests across any number of instances, and
  * it costs at most ~400 bytes of Redis per client and policy whatever the limit (measured with
  * {@code MEMORY USAGE}: 392 bytes with all 21 buckets of a window holding admissions, about 100 when a client is idle or bursty; the
  * sliding log it replaces held one member per admission, 10,000 members at 10,000/min). The price:
  * an admission is forgotten between one window and one window plus one bucket (1/20) after it, so a
- * client at its limit for long gets up to 5 % less. Policies per route pattern and method from
- * configuration, the default policy for everything else, {@code /health}, {@code /metrics} and
- * {@code /openapi} excluded.
+ * client at its limit for long gets up to 5 % less.
+ *
+ * <p>Decisions cost a fraction of a round trip each: concurrent requests of one client share script
+ * calls (while a call for the client is out, the requests that arrive wait together; the next call
+ * asks the script for all their permits at once, which grants as many as the window holds,
+ * atomically, and they go to the waiting requests in arrival order), so at most one call per client
+ * and instance is out at a time, and exactly {@code limit} of any number of concurrent requests over
+ * any number of instances are admitted (RateLimiterTest counts the script calls with
+ * {@code INFO commandstats}: 1,000 concurrent decisions over two limiters took 52–68). A client found
+ * at its limit is refused from memory until its oldest admission is forgotten, without asking Redis:
+ * nothing can free a permit before then, so this is the answer Redis would give (measured from when
+ * the answer arrived, so at most one round trip later than Redis's own reset: never an earlier
+ * admission). At most 10,000 such clients are remembered per instance; forgetting one only costs a
+ * round trip. Rejected alternative: handing each instance a share of the permits in advance (no
+ * round trip at all) admits fewer than the limit when the shares are uneven, and is not exact.
+ *
+ * <p>Policies per route pattern and method from configuration, the default policy for everything
+ * else, {@code /health}, {@code /metrics} and {@code /openapi} excluded.
  *
  * <p>Client identity cannot be forged: {@code X-API-Key} counts only when it is known
  * ({@code larder.ratelimit.api-keys}: SHA-256 hashes, each optionally {@code =<policy>} to bind the

@@ -4,7 +4,8 @@
  * <p>Decisions: the filter wraps the request so that {@code getSession()} answers from Redis for
  * servlets and JAX-RS alike; the server's own session manager is never asked. Lazy: the session is
  * read on the first {@code getSession} of a request and nothing at all happens for requests that
- * never ask. Attribute values are JSON through the allow-listed codec; all of them together may not
+ * never ask: not even the cookie header is parsed, and no request attribute is stored (the wrapper
+ * answers {@code getAttribute} for its own name), so the filter costs two small wrapper objects. Attribute values are JSON through the allow-listed codec; all of them together may not
  * exceed {@code larder.sessions.max-bytes} (413). Ids are 256 bits from {@code SecureRandom},
  * base64url; a cookie that is not of that form never reaches Redis. Attributes are values: change
  * one by setting it again (mutating a returned object is not saved). {@code setMaxInactiveInterval}
