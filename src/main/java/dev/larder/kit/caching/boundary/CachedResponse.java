@@ -18,7 +18,8 @@ import java.lang.annotation.Target;
  * {@code Accept} and {@code If-None-Match}, which the tier honours). Anything else the answer shows
  * must invalidate the cached entry when it changes (the catalog drops a product's near entries when
  * a view is counted). Answers that are not 200, set a cookie, or were made from Redis or the
- * database rather than the near cache are never kept.
+ * database rather than the near cache are never kept, nor those of a method or class that asks for
+ * a role ({@code @RolesAllowed}, {@code @DenyAll}): the tier answers before any check.
  */
 @NameBinding
 @Retention(RetentionPolicy.RUNTIME)

@@ -2,9 +2,13 @@ package dev.larder.kit.caching.boundary;
 
 import dev.larder.kit.caching.control.ResponseTier;
 import jakarta.annotation.Priority;
+import jakarta.annotation.security.DenyAll;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -29,11 +33,14 @@ public class ResponseCapture implements ContainerResponseFilter {
     @Context
     Providers providers;
 
+    @Context
+    ResourceInfo resource;
+
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public void filter(ContainerRequestContext request, ContainerResponseContext response) throws IOException {
         ResponseTier.Recording recording = ResponseTier.recording();
-        if (recording == null || !recording.keepable() || !"GET".equals(request.getMethod())
+        if (recording == null || !recording.keepable() || !"GET".equals(request.getMethod()) || guarded()
                 || response.getStatus() != 200 || !response.hasEntity()
                 || response.getHeaders().containsKey(HttpHeaders.SET_COOKIE) || response.getMediaType() == null) {
             return;
@@ -51,5 +58,17 @@ public class ResponseCapture implements ContainerResponseFilter {
         byte[] bytes = body.toByteArray();
         response.setEntity(bytes, response.getEntityAnnotations(), type);
         recording.rendered(bytes, type.toString(), response.getHeaderString(HttpHeaders.ETAG));
+    }
+
+    /**
+     * A method or resource class that asks for a role is never kept: the tier answers before any
+     * check, so what it keeps must be what anyone may read.
+     */
+    private boolean guarded() {
+        java.lang.reflect.Method method = resource.getResourceMethod();
+        Class<?> type = resource.getResourceClass();
+        return method == null || method.isAnnotationPresent(RolesAllowed.class) || method.isAnnotationPresent(DenyAll.class)
+                || (type != null && (type.isAnnotationPresent(RolesAllowed.class) || type.isAnnotationPresent(DenyAll.class))
+                && !method.isAnnotationPresent(PermitAll.class));
     }
 }
