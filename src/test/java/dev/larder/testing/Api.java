@@ -131,22 +131,21 @@ public final class Api {
         throw new AssertionError("no cache " + cache + " in /api/caches");
     }
 
+    /** The breaker's count of outages (Redis found unavailable) at {@code /metrics}. */
+    public static final String OUTAGES = "larder_redis_breaker_opened_total";
+
     /** A value from {@code /metrics} (Prometheus text); fails if the series is not there. */
     public double requiredMetric(String name) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+)$").matcher(get("/metrics").body());
-        if (!m.find()) {
-            throw new AssertionError("no series " + name + " at " + url("/metrics"));
-        }
-        return Double.parseDouble(m.group(2));
+        return series(name).orElseThrow(() -> new AssertionError("no series " + name + " at " + url("/metrics")));
     }
 
     /** Waits until this instance's breaker has stayed closed for {@code quiet} (fails after {@code timeout}). */
     public Api awaitRedisSteady(Duration quiet, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
-        double outages = requiredMetric("larder_redis_breaker_opened_total");
+        double outages = requiredMetric(OUTAGES);
         Instant quietSince = Instant.now();
         while (Instant.now().isBefore(deadline)) {
-            double now = requiredMetric("larder_redis_breaker_opened_total");
+            double now = requiredMetric(OUTAGES);
             if (now != outages || requiredMetric("larder_redis_breaker_open") != 0) {
                 outages = now;
                 quietSince = Instant.now();
@@ -160,8 +159,12 @@ public final class Api {
 
     /** A value from {@code /metrics} (Prometheus text), 0 if the series is not there yet. */
     public double metric(String name) {
+        return series(name).orElse(0);
+    }
+
+    private java.util.OptionalDouble series(String name) {
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+)$").matcher(get("/metrics").body());
-        return m.find() ? Double.parseDouble(m.group(2)) : 0;
+        return m.find() ? java.util.OptionalDouble.of(Double.parseDouble(m.group(2))) : java.util.OptionalDouble.empty();
     }
 
     /**

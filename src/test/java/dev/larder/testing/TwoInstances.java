@@ -41,16 +41,13 @@ public abstract class TwoInstances {
         second = PayaraInstance.shared();
     }
 
-    /** The breaker metric that counts outages, on both instances (Prometheus name). */
-    static final String OUTAGES = "larder_redis_breaker_opened_total";
-
     private double outagesBefore;
 
     @BeforeEach
     void clients() {
         a = new Api(base.toString());
         b = second.api();
-        outagesBefore = a.metric(OUTAGES) + b.metric(OUTAGES);
+        outagesBefore = a.metric(Api.OUTAGES) + b.metric(Api.OUTAGES);
     }
 
     /**
@@ -60,7 +57,7 @@ public abstract class TwoInstances {
      */
     @AfterEach
     void settleAfterAnOutage() throws Exception {
-        if (a.metric(OUTAGES) + b.metric(OUTAGES) != outagesBefore) {
+        if (a.metric(Api.OUTAGES) + b.metric(Api.OUTAGES) != outagesBefore) {
             a.awaitRedisSteady(Duration.ofSeconds(2), Duration.ofSeconds(60));
             b.awaitRedisSteady(Duration.ofSeconds(2), Duration.ofSeconds(60));
         }

@@ -123,8 +123,6 @@ class CoherenceIT extends TwoInstances {
         }
     }
 
-    static final String OUTAGES = "larder_redis_breaker_opened_total";
-
     /**
      * XFetch keeps a hot page from ever expiring: over four TTLs of steady reads only the first read
      * misses. A read made while B's breaker is open bypasses the cache and counts as a miss too, so
@@ -142,7 +140,7 @@ class CoherenceIT extends TwoInstances {
             Fixtures.create(a, category);
             Fixtures.Database.awaitOutboxEmpty(); // a page invalidation left by an earlier test would be a second miss
             String page = "/api/products?category=" + category;
-            double outagesBefore = b.requiredMetric(OUTAGES);
+            double outagesBefore = b.requiredMetric(Api.OUTAGES);
             long missesBefore = b.cacheStat("product-pages", "misses");
             long refreshesBefore = b.cacheStat("product-pages", "earlyRefreshes");
 
@@ -154,7 +152,7 @@ class CoherenceIT extends TwoInstances {
 
             misses = b.cacheStat("product-pages", "misses") - missesBefore;
             refreshes = b.cacheStat("product-pages", "earlyRefreshes") - refreshesBefore;
-            if (b.requiredMetric(OUTAGES) == outagesBefore) {
+            if (b.requiredMetric(Api.OUTAGES) == outagesBefore) {
                 break;
             }
         }

@@ -164,29 +164,21 @@ public class NamedCache {
             codecErrors.record("read an entry of " + name, e);
             boolean deleted = async("delete an unreadable entry of " + name, () -> store.invalidate(field,
                     InvalidationBus.CHANNEL, bus.message(name, field)), false);
-            if (!deleted) {
-                return noRedis;
-            }
-            try { // the entry is gone: look again, so that this caller leases, loads and replaces it
-                found = breaker.callAsync("read " + name, () -> store.getOrLease(field), noRedis);
-            } catch (RedisFailures.CodecError again) {
-                codecErrors.record("read an entry of " + name, again);
-                return noRedis;
-            }
+            // the entry is gone: look again, so that this caller leases, loads and replaces it
+            found = deleted ? async("read an entry of " + name, () -> store.getOrLease(field), noRedis) : noRedis;
         }
-        if (found.found() != null && !(found.found() instanceof Stamped)) {
-            return CacheStore.Lookup.found(new Stamped(found.found(), 1, Long.MAX_VALUE)); // written without stamp
-        }
-        return found;
+        return found.found() == null || found.found() instanceof Stamped ? found : CacheStore.Lookup.found(stamped(found.found()));
+    }
+
+    /** An entry as read from Redis; one written without a stamp (before stamps existed) never refreshes early. */
+    private static Stamped stamped(Object value) {
+        return value instanceof Stamped stamped ? stamped : new Stamped(value, 1, Long.MAX_VALUE);
     }
 
     /** The entry as Redis holds it, without taking a lease (what {@code GET /api/caches} tools and tests look at); null if none. */
     Stamped readRemote(String field) {
         Object value = async("read " + name, () -> store.get(field), null);
-        if (value == null || value instanceof Stamped) {
-            return (Stamped) value;
-        }
-        return new Stamped(value, 1, Long.MAX_VALUE);
+        return value == null ? null : stamped(value);
     }
 
     /**
