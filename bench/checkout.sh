@@ -11,7 +11,7 @@ CONNECTIONS=${2:-8}
 . bench/lib.sh
 one_instance_on_postgres 10000
 psql -h 127.0.0.1 -U postgres -d "$db" -qc "update product set stock = 100000000"
-redis-cli -p "$redis_port" del larder:cache:products >/dev/null # nothing read so far is kept with the old stock
+redis-cli -p "$redis_port" --scan --pattern "larder:cache:products:*" | xargs -r redis-cli -p "$redis_port" del >/dev/null # nothing read so far is kept with the old stock
 echo "# Larder checkout benchmark, $(machine), $(java -version 2>&1 | head -1), PostgreSQL, $CONNECTIONS connections"
 wrk -t1 -c1 -d3s -s bench/warm.lua "$base" >/dev/null
 wrk -t"$CONNECTIONS" -c"$CONNECTIONS" -d5s -s bench/checkout.lua "$base" >/dev/null # JIT warm-up

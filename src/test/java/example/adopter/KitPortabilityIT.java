@@ -40,7 +40,9 @@ import org.redisson.client.codec.StringCodec;
 @ExtendWith(ArquillianExtension.class)
 class KitPortabilityIT {
 
-    static final String HASH = "larder:cache:" + Pantry.CACHE;
+    /** Where the kit keeps an entry of the pantry's cache: one of its hashes {@code larder:cache:pantry-shelves:<suffix>}. */
+    static final dev.larder.kit.caching.control.Slots SLOTS = new dev.larder.kit.caching.control.Slots(
+            dev.larder.kit.caching.control.Slots.DEFAULT_GROUPS);
 
     @Inject
     Pantry pantry;
@@ -92,11 +94,11 @@ class KitPortabilityIT {
         assertEquals(new Shelf(name, 1), pantry.shelf(name));
 
         assertEquals(1, pantry.loads() - before, "loaded once");
-        String stored = raw().get(name);
+        String stored = raw(name).get(name);
         assertNotNull(stored, "the entry is in Redis");
         assertTrue(stored.contains("\"@type\":\"example.adopter.Shelf\"") && stored.contains("\"name\":\"" + name + "\""), stored);
 
-        raw().fastRemove(name); // gone from Redis, so the next call must load: nothing else holds it
+        raw(name).fastRemove(name); // gone from Redis, so the next call must load: nothing else holds it
         assertEquals(new Shelf(name, 1), pantry.shelf(name));
         assertEquals(2, pantry.loads() - before, "loaded again once Redis lost the entry");
     }
@@ -109,7 +111,7 @@ class KitPortabilityIT {
 
         pantry.restock(name, new Shelf(name, 7));
 
-        assertTrue(raw().get(name).contains("\"jars\":7"), raw().get(name));
+        assertTrue(raw(name).get(name).contains("\"jars\":7"), raw(name).get(name));
         assertEquals(new Shelf(name, 7), pantry.shelf(name));
         assertEquals(0, pantry.loads() - before, "served the put value without loading");
     }
@@ -118,18 +120,18 @@ class KitPortabilityIT {
     void cacheRemoveRemovesTheEntryFromRedis() {
         String name = fresh();
         pantry.shelf(name);
-        assertNotNull(raw().get(name));
+        assertNotNull(raw(name).get(name));
         int before = pantry.loads();
 
         pantry.empty(name);
 
-        assertNull(raw().get(name), "removed from Redis");
+        assertNull(raw(name).get(name), "removed from Redis");
         pantry.shelf(name);
         assertEquals(1, pantry.loads() - before, "loaded again after the remove");
     }
 
-    private RMap<String, String> raw() {
-        return redisson.getMap(HASH, StringCodec.INSTANCE);
+    private RMap<String, String> raw(String key) {
+        return redisson.getMap(SLOTS.hashOf(Pantry.CACHE, key), StringCodec.INSTANCE);
     }
 
     private static String fresh() {

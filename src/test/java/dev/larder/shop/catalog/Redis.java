@@ -1,5 +1,6 @@
 package dev.larder.shop.catalog;
 
+import dev.larder.kit.caching.control.Slots;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,13 +20,16 @@ final class Redis {
     private Redis() {
     }
 
-    /** The raw JSON stored for a key of a cache, or null. */
+    /** How the application spreads a cache over hashes (its default number of slot groups). */
+    static final Slots SLOTS = new Slots(Slots.DEFAULT_GROUPS);
+
+    /** The raw JSON stored for a key of a (non-versioned) cache, or null. */
     static String cached(String cache, String key) throws Exception {
-        return nullIfEmpty(cli("HGET", "larder:cache:" + cache, key));
+        return nullIfEmpty(cli("HGET", SLOTS.hashOf(cache, key), key));
     }
 
     static void evict(String cache, String key) throws Exception {
-        cli("HDEL", "larder:cache:" + cache, key);
+        cli("HDEL", SLOTS.hashOf(cache, key), key);
     }
 
     static String string(String key) throws Exception {

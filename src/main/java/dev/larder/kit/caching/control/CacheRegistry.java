@@ -12,7 +12,9 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -30,8 +32,8 @@ import org.redisson.api.RedissonClient;
 import org.redisson.jcache.configuration.RedissonConfiguration;
 
 /**
- * The named caches of this application, each a Redisson JCache cache stored in Redis under
- * {@code larder:cache:<name>}, configured by {@link CacheSettings}, and the invalidation bus that
+ * The named caches of this application, each stored in Redis as one Redisson JCache cache per slot
+ * group ({@link Slots}: {@code larder:cache:<name>:<suffix>}, spread over a cluster's masters), configured by {@link CacheSettings}, and the invalidation bus that
  * keeps their near caches coherent across instances. Every cache the application declares is opened
  * at deployment, with the application's configuration (read through its own class loader), not by
  * whichever request comes first.
@@ -39,7 +41,6 @@ import org.redisson.jcache.configuration.RedissonConfiguration;
 @ApplicationScoped
 public class CacheRegistry {
 
-    static final String REDIS_PREFIX = "larder:cache:";
     static final String PROVIDER = "org.redisson.jcache.JCachingProvider";
 
     @Inject
@@ -61,6 +62,7 @@ public class CacheRegistry {
     private final Config config = ConfigProvider.getConfig(CacheRegistry.class.getClassLoader());
     private CacheManager manager;
     private InvalidationBus bus;
+    private Slots slots;
 
     /** Opens every declared cache at deployment. */
     void start(@Observes @Priority(RedisConnection.FIRST + 10) @Initialized(ApplicationScoped.class) Object deployed) {
@@ -72,7 +74,8 @@ public class CacheRegistry {
         ClassLoader loader = CacheRegistry.class.getClassLoader();
         CachingProvider provider = Caching.getCachingProvider(PROVIDER, loader);
         manager = provider.getCacheManager(provider.getDefaultURI(), loader);
-        bus = new InvalidationBus(redisson, (cache, field) -> Optional.ofNullable(caches.get(cache))
+        slots = new Slots(config.getOptionalValue("larder.caching.slot-groups", Integer.class).orElse(Slots.DEFAULT_GROUPS));
+        bus = new InvalidationBus(redisson, slots, (cache, field) -> Optional.ofNullable(caches.get(cache))
                 .ifPresent(c -> c.invalidatedElsewhere(field)), this::clearNearCaches);
         breaker.whenOpened(bus::connectionLost);
         connections.whenDisconnected(bus::connectionLost);
@@ -110,22 +113,28 @@ public class CacheRegistry {
 
     private NamedCache create(String name) {
         CacheSettings settings = CacheSettings.of(name, key -> config.getOptionalValue(key, String.class));
-        return open(name, settings, manager, redisson, bus, breaker, codecErrors);
+        return open(name, settings, slots, manager, redisson, bus, breaker, codecErrors);
     }
 
     /** Opens one cache; also how tests wire a cache without CDI. */
-    static NamedCache open(String name, CacheSettings settings, CacheManager manager, RedissonClient redisson,
+    static NamedCache open(String name, CacheSettings settings, Slots slots, CacheManager manager, RedissonClient redisson,
                            InvalidationBus bus, RedisBreaker breaker, CodecErrors codecErrors) {
+        if (name.contains("{") || name.contains("}")) {
+            throw new IllegalArgumentException("A cache name cannot contain braces (Redis Cluster hash tags): " + name);
+        }
         JitteredExpiry expiry = new JitteredExpiry(settings.ttl(), settings.jitter());
         MutableConfiguration<String, Object> jcache = new MutableConfiguration<String, Object>()
                 .setExpiryPolicyFactory(FactoryBuilder.factoryOf(expiry));
-        String redisName = REDIS_PREFIX + name;
-        Cache<String, Object> store = Optional.ofNullable(manager.<String, Object>getCache(redisName))
-                .orElseGet(() -> manager.createCache(redisName, RedissonConfiguration.fromInstance(redisson, jcache)));
+        List<Cache<String, Object>> perGroup = new ArrayList<>();
+        for (int g = 0; g < slots.groups(); g++) {
+            String redisName = slots.hashName(name, g);
+            perGroup.add(Optional.ofNullable(manager.<String, Object>getCache(redisName))
+                    .orElseGet(() -> manager.createCache(redisName, RedissonConfiguration.fromInstance(redisson, jcache))));
+        }
         Optional<NamespaceVersion> version = settings.versioned()
                 ? Optional.of(new NamespaceVersion(redisson, name, settings.ttl().multipliedBy(4).plus(Duration.ofHours(1))))
                 : Optional.empty();
-        return new NamedCache(name, settings, new CacheStore(redisson, store, settings.leaseTtl()), version, expiry, bus,
+        return new NamedCache(name, settings, new CacheStore(redisson, name, slots, perGroup, bus, settings.leaseTtl()), version, expiry, bus,
                 breaker, codecErrors);
     }
 }

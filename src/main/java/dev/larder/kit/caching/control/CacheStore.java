@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import javax.cache.Cache;
 import org.redisson.api.CacheAsync;
@@ -25,10 +26,12 @@ import org.redisson.client.codec.StringCodec;
  * <li>{@link #put}: store, break any lease and publish the invalidation, atomically;</li>
  * <li>{@link #invalidate}: delete the entry, break any lease and publish, atomically.</li>
  * </ul>
- * Layout (Redisson's JCache): the hash {@code <name>} holds one field per entry, the sorted set
+ * Layout: the cache is one Redisson JCache cache per slot group ({@link Slots}), the field's group
+ * chosen by the field. In each, the hash {@code <name>} holds one field per entry and the sorted set
  * {@code jcache_timeout_set:{<name>}} its expiry in epoch ms (Redisson evicts from it). The lease of
- * an entry is {@code larder:lease:{<name>}:<field>}: the hash tag puts it in the hash's slot, so the
- * scripts also run on Redis Cluster.
+ * an entry is {@code larder:lease:{<name>}:<field>}, and its invalidation goes out on the group's
+ * sharded channel: the hash, the expiry index, the lease and the channel share one slot, so every
+ * script is single-slot on Redis Cluster.
  */
 class CacheStore {
 
@@ -63,7 +66,7 @@ class CacheStore {
             redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
             redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
             redis.call('DEL', KEYS[3])
-            redis.call('PUBLISH', ARGV[5], ARGV[4])
+            redis.call('SPUBLISH', ARGV[5], ARGV[4])
             return 1
             """;
 
@@ -71,7 +74,7 @@ class CacheStore {
             local removed = redis.call('HDEL', KEYS[1], ARGV[1])
             redis.call('ZREM', KEYS[2], ARGV[1])
             redis.call('DEL', KEYS[3])
-            redis.call('PUBLISH', ARGV[3], ARGV[2])
+            redis.call('SPUBLISH', ARGV[3], ARGV[2])
             return removed
             """;
 
@@ -95,24 +98,43 @@ class CacheStore {
     }
 
     private final RedissonClient redisson;
-    private final CacheAsync<String, Object> entries;
-    private final String hash;
-    private final String timeouts;
+    private final String cache;
+    private final Slots slots;
+    private final Group[] groups;
+    private final InvalidationBus bus;
     private final Duration leaseTtl;
     private final Codec codec;
 
-    CacheStore(RedissonClient redisson, Cache<String, Object> entries, Duration leaseTtl) {
+    /** One group's part of the cache: a Redisson JCache cache (a hash and its expiry index) in the group's home slot. */
+    private record Group(int index, CacheAsync<String, Object> entries, String hash, String timeouts, String channel) {
+    }
+
+    /**
+     * @param perGroup the Redisson JCache cache of each group, in group order ({@link Slots#hashName})
+     */
+    CacheStore(RedissonClient redisson, String cache, Slots slots, List<Cache<String, Object>> perGroup,
+               InvalidationBus bus, Duration leaseTtl) {
         this.redisson = redisson;
-        this.entries = entries.unwrap(CacheAsync.class);
-        this.hash = entries.getName();
-        this.timeouts = "jcache_timeout_set:{" + hash + "}";
+        this.cache = cache;
+        this.slots = slots;
+        this.groups = new Group[perGroup.size()];
+        for (int g = 0; g < groups.length; g++) {
+            String hash = perGroup.get(g).getName();
+            groups[g] = new Group(g, perGroup.get(g).unwrap(CacheAsync.class), hash, "jcache_timeout_set:{" + hash + "}",
+                    slots.channel(g));
+        }
+        this.bus = bus;
         this.leaseTtl = leaseTtl;
         this.codec = redisson.getConfig().getCodec();
     }
 
+    private Group group(String field) {
+        return groups[slots.groupOf(field)];
+    }
+
     /** The entry, or null; an expired entry is a miss. */
     CompletionStage<Object> get(String field) {
-        return entries.getAsync(field);
+        return group(field).entries().getAsync(field);
     }
 
     /**
@@ -122,8 +144,9 @@ class CacheStore {
      */
     CompletionStage<Lookup> getOrLease(String field) {
         String token = newToken();
-        return redisson.getScript(ByteArrayCodec.INSTANCE).<List<Object>>evalAsync(hash, RScript.Mode.READ_WRITE,
-                        GET_OR_LEASE, RScript.ReturnType.LIST, keys(field), bytes(field),
+        Group group = group(field);
+        return redisson.getScript(ByteArrayCodec.INSTANCE).<List<Object>>evalAsync(group.hash(), RScript.Mode.READ_WRITE,
+                        GET_OR_LEASE, RScript.ReturnType.LIST, keys(group, field), bytes(field),
                         bytes(System.currentTimeMillis()), bytes(token), bytes(leaseTtl.toMillis()))
                 .thenApply(answer -> {
                     long kind = (Long) answer.get(0);
@@ -159,27 +182,37 @@ class CacheStore {
 
     /** Releases the lease if the token still holds it; whether it did. */
     CompletionStage<Boolean> release(String field, String token) {
-        return eval(RELEASE, List.of(lease(field)), bytes(token));
+        return eval(group(field), RELEASE, List.of(lease(field)), bytes(token));
     }
 
     /** Stores a loaded value and releases the lease, only if {@code token} still holds it; else nothing. */
     CompletionStage<Boolean> storeLoaded(String field, Stamped value, String token) {
-        return eval(STORE_IF_LEASED, keys(field), bytes(field), encode(value), bytes(value.expiresAt()), bytes(token));
+        Group group = group(field);
+        return eval(group, STORE_IF_LEASED, keys(group, field), bytes(field), encode(value), bytes(value.expiresAt()), bytes(token));
     }
 
     /**
-     * Stores a written value, fences out every loader of the field, and publishes the message. The
-     * value is encoded before the message is made: a value the codec refuses must not use up a
-     * sequence number, or every other instance would see a gap.
+     * Stores a written value, fences out every loader of the field, and publishes the invalidation on
+     * the group's channel. The value is encoded before the message is made: a value the codec refuses
+     * must not use up a sequence number, or every other instance would see a gap.
      */
-    CompletionStage<Boolean> put(String field, Stamped value, String channel, java.util.function.Supplier<String> message) {
+    CompletionStage<Boolean> put(String field, Stamped value) {
         byte[] encoded = encode(value);
-        return eval(PUT, keys(field), bytes(field), encoded, bytes(value.expiresAt()), bytes(message.get()), bytes(channel));
+        Group group = group(field);
+        return eval(group, PUT, keys(group, field), bytes(field), encoded, bytes(value.expiresAt()),
+                bytes(bus.message(group.index(), cache, field)), bytes(group.channel()));
     }
 
-    /** Deletes the entry, fences out every loader of the field, and publishes {@code message}; whether there was one. */
-    CompletionStage<Boolean> invalidate(String field, String channel, String message) {
-        return eval(INVALIDATE, keys(field), bytes(field), bytes(message), bytes(channel));
+    /** Deletes the entry, fences out every loader of the field, and publishes the invalidation; whether there was one. */
+    CompletionStage<Boolean> invalidate(String field) {
+        Group group = group(field);
+        return eval(group, INVALIDATE, keys(group, field), bytes(field), bytes(bus.message(group.index(), cache, field)),
+                bytes(group.channel()));
+    }
+
+    /** Tells every instance to drop its near copy of {@code field} (the entry in Redis stays). */
+    CompletionStage<Boolean> publish(String field) {
+        return bus.publishAsync(slots.groupOf(field), cache, field);
     }
 
     /**
@@ -188,20 +221,24 @@ class CacheStore {
      * non-versioned cache's invalidate-all is not fenced (a versioned cache's is, by its version).
      */
     CompletionStage<Boolean> clearAsync() {
-        return redisson.getKeys().deleteAsync(hash, timeouts).thenApply(deleted -> true);
+        CompletableFuture<?>[] cleared = java.util.Arrays.stream(groups)
+                .map(g -> redisson.getKeys().deleteAsync(g.hash(), g.timeouts()).toCompletableFuture())
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(cleared).thenApply(done -> true);
     }
 
+    /** The lease of a field: hash-tagged with its hash's name, so it lives in the same slot. */
     String lease(String field) {
-        return LEASE_PREFIX + "{" + hash + "}:" + field;
+        return LEASE_PREFIX + "{" + group(field).hash() + "}:" + field;
     }
 
-    private List<Object> keys(String field) {
-        return List.of(hash, timeouts, lease(field));
+    private List<Object> keys(Group group, String field) {
+        return List.of(group.hash(), group.timeouts(), lease(field));
     }
 
-    /** Runs a script whose answer is 1 for yes. */
-    private CompletionStage<Boolean> eval(String lua, List<Object> keys, byte[]... args) {
-        return redisson.getScript(ByteArrayCodec.INSTANCE).<Long>evalAsync(hash, RScript.Mode.READ_WRITE, lua,
+    /** Runs a script on a group's slot whose answer is 1 for yes. */
+    private CompletionStage<Boolean> eval(Group group, String lua, List<Object> keys, byte[]... args) {
+        return redisson.getScript(ByteArrayCodec.INSTANCE).<Long>evalAsync(group.hash(), RScript.Mode.READ_WRITE, lua,
                 RScript.ReturnType.LONG, keys, (Object[]) args).thenApply(result -> result != null && result == 1L);
     }
 

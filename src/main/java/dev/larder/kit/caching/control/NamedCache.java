@@ -127,7 +127,7 @@ public class NamedCache {
     /**
      * Drops a key's near copies on every instance, and the answers made from them, leaving the entry
      * in Redis: for answers that show something beside the cached value that just changed (a
-     * product's pending views). One {@code PUBLISH}; without Redis, nothing near can be vouched for
+     * product's pending views). One {@code SPUBLISH}; without Redis, nothing near can be vouched for
      * anyway.
      */
     public void dropNearCopies(String key) {
@@ -139,10 +139,7 @@ public class NamedCache {
             return;
         }
         near.get().invalidate(field);
-        redis("drop near copies in " + name, () -> {
-            bus.publish(name, field);
-            return true;
-        }, false);
+        async("drop near copies in " + name, () -> store.publish(field), false);
     }
 
     /** Keeps a value read from Redis near, unless an invalidation arrived since {@code epochAtRead}. */
@@ -162,8 +159,7 @@ public class NamedCache {
             found = breaker.callAsync("read " + name, () -> store.getOrLease(field), noRedis);
         } catch (RedisFailures.CodecError e) {
             codecErrors.record("read an entry of " + name, e);
-            boolean deleted = async("delete an unreadable entry of " + name, () -> store.invalidate(field,
-                    InvalidationBus.CHANNEL, bus.message(name, field)), false);
+            boolean deleted = async("delete an unreadable entry of " + name, () -> store.invalidate(field), false);
             // the entry is gone: look again, so that this caller leases, loads and replaces it
             found = deleted ? async("read an entry of " + name, () -> store.getOrLease(field), noRedis) : noRedis;
         }
@@ -239,10 +235,7 @@ public class NamedCache {
         near.ifPresent(n -> n.invalidate(field));
         boolean stored = storeLoaded(field, fresh, token, -1);
         if (stored) {
-            redis("publish a refresh of " + name, () -> {
-                bus.publish(name, field);
-                return true;
-            }, false);
+            async("publish a refresh of " + name, () -> store.publish(field), false);
         }
         return stored;
     }
@@ -255,8 +248,7 @@ public class NamedCache {
         changes.incrementAndGet();
         near.ifPresent(n -> n.invalidate(field));
         try {
-            Boolean written = breaker.callAsync("write " + name, () -> store.put(field, value, InvalidationBus.CHANNEL,
-                    () -> bus.message(name, field)), null);
+            Boolean written = breaker.callAsync("write " + name, () -> store.put(field, value), null);
             if (written != null) {
                 statistics.puts.increment();
             }
@@ -274,8 +266,7 @@ public class NamedCache {
     boolean remove(String field) {
         changes.incrementAndGet();
         near.ifPresent(n -> n.invalidate(field));
-        Boolean removed = async("remove from " + name, () -> store.invalidate(field, InvalidationBus.CHANNEL,
-                bus.message(name, field)), null);
+        Boolean removed = async("remove from " + name, () -> store.invalidate(field), null);
         if (Boolean.TRUE.equals(removed)) {
             statistics.removals.increment();
         }
@@ -297,7 +288,7 @@ public class NamedCache {
         near.ifPresent(NearCache::clear);
         boolean told = async("invalidate " + name, () -> version.map(v -> v.bump().thenApply(bumped -> true))
                 .orElseGet(() -> store.clearAsync())
-                .thenCompose(done -> bus.publishAsync(name, null)), false);
+                .thenCompose(done -> bus.publishAsync(0, name, null)), false);
         changes.incrementAndGet(); // a version read while the bump was under way is not kept
         return told;
     }
@@ -343,13 +334,4 @@ public class NamedCache {
         }
     }
 
-    /** A Redis call through the breaker; a codec error is recorded and answered with the fallback. */
-    private <T> T redis(String action, Supplier<T> call, T fallback) {
-        try {
-            return breaker.call(action, call, fallback);
-        } catch (RedisFailures.CodecError e) {
-            codecErrors.record(action, e);
-            return fallback;
-        }
-    }
 }

@@ -27,6 +27,9 @@ public record RedisSettings(
         Duration timeout,
         List<String> allowedTypes) {
 
+    /** The invalidation bus subscribes to one sharded channel per slot group (12 by default): room for them all on one connection. */
+    static final int SUBSCRIPTIONS_PER_CONNECTION = 64;
+
     public RedisSettings {
         allowedTypes = allowedTypes == null ? List.of()
                 : allowedTypes.stream().map(String::strip).filter(t -> !t.isEmpty()).toList();
@@ -77,6 +80,7 @@ public record RedisSettings(
                 .setConnectionMinimumIdleSize(Math.min(minimumIdle, poolSize))
                 .setSubscriptionConnectionPoolSize(Math.max(2, poolSize / 4))
                 .setSubscriptionConnectionMinimumIdleSize(1)
+                .setSubscriptionsPerConnection(SUBSCRIPTIONS_PER_CONNECTION)
                 .setTimeout((int) timeout.toMillis())
                 .setConnectTimeout((int) timeout.toMillis())
                 .setRetryAttempts(0);

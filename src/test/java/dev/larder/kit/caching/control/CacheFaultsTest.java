@@ -44,7 +44,7 @@ class CacheFaultsTest {
         node.get(cache, "near-one", () -> "kept near");
         node.get(cache, "near-one", () -> "kept near");
         assertThat(cache.stats().nearHits()).isEqualTo(1);
-        node.redisson.getMap(CacheRegistry.REDIS_PREFIX + cacheName, StringCodec.INSTANCE)
+        node.redisson.getMap(node.slots.hashOf(cacheName, "k"), StringCodec.INSTANCE)
                 .put("k", "{\"@type\":\"com.example.RenamedAfterADeploy\",\"value\":{}}");
 
         Object value = node.get(cache, "k", () -> "loaded-" + loads.incrementAndGet());
@@ -55,7 +55,7 @@ class CacheFaultsTest {
         assertThat(node.bus.live()).isTrue();
         assertThat(node.get(cache, "near-one", () -> "reloaded")).as("no near cache was cleared for it").isEqualTo("kept near");
         assertThat(cache.stats().nearHits()).isEqualTo(2);
-        assertThat(node.redisson.getMap(CacheRegistry.REDIS_PREFIX + cacheName, StringCodec.INSTANCE).get("k").toString())
+        assertThat(node.redisson.getMap(node.slots.hashOf(cacheName, "k"), StringCodec.INSTANCE).get("k").toString())
                 .as("the bad entry was replaced").contains("loaded-1");
     }
 
@@ -70,7 +70,7 @@ class CacheFaultsTest {
         assertThat(second).as("nothing was stored, so it loads again").isEqualTo(List.of("immutable-2"));
         assertThat(node.codecErrors.total()).isEqualTo(2);
         assertThat(node.breaker.timesOpened()).isZero();
-        assertThat(node.redisson.getMap(CacheRegistry.REDIS_PREFIX + cacheName, StringCodec.INSTANCE).get("k")).isNull();
+        assertThat(node.redisson.getMap(node.slots.hashOf(cacheName, "k"), StringCodec.INSTANCE).get("k")).isNull();
     }
 
     @Test

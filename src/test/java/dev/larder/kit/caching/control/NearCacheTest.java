@@ -90,10 +90,10 @@ class NearCacheTest {
     @Test
     void aMessageThatNeverArrivesClearsTheNearCacheOnceItIsOverdue() throws Exception {
         b.get(onB, "k", this::load);
-        b.bus.receive("{\"sender\":\"elsewhere\",\"seq\":1,\"cache\":\"other\",\"field\":\"x\"}");
+        b.bus.receive(0, "{\"sender\":\"elsewhere\",\"seq\":1,\"cache\":\"other\",\"field\":\"x\"}");
         assertThat(b.get(onB, "k", this::load)).isEqualTo("loaded-1");
 
-        b.bus.receive("{\"sender\":\"elsewhere\",\"seq\":3,\"cache\":\"other\",\"field\":\"x\"}");
+        b.bus.receive(0, "{\"sender\":\"elsewhere\",\"seq\":3,\"cache\":\"other\",\"field\":\"x\"}");
         Thread.sleep(InvalidationBus.GAP_MILLIS + 3 * InvalidationBus.PROBE_MILLIS);
         long nearHits = onB.stats().nearHits();
         b.get(onB, "k", this::load);
@@ -105,9 +105,9 @@ class NearCacheTest {
     @Test
     void messagesThatOvertakeEachOtherAreNotAGap() throws Exception {
         b.get(onB, "k", this::load);
-        b.bus.receive("{\"sender\":\"elsewhere\",\"seq\":1,\"cache\":\"other\",\"field\":\"x\"}");
-        b.bus.receive("{\"sender\":\"elsewhere\",\"seq\":3,\"cache\":\"other\",\"field\":\"x\"}");
-        b.bus.receive("{\"sender\":\"elsewhere\",\"seq\":2,\"cache\":\"other\",\"field\":\"x\"}");
+        b.bus.receive(0, "{\"sender\":\"elsewhere\",\"seq\":1,\"cache\":\"other\",\"field\":\"x\"}");
+        b.bus.receive(0, "{\"sender\":\"elsewhere\",\"seq\":3,\"cache\":\"other\",\"field\":\"x\"}");
+        b.bus.receive(0, "{\"sender\":\"elsewhere\",\"seq\":2,\"cache\":\"other\",\"field\":\"x\"}");
         Thread.sleep(InvalidationBus.GAP_MILLIS + 3 * InvalidationBus.PROBE_MILLIS);
         long nearHits = onB.stats().nearHits();
 

@@ -29,16 +29,26 @@ final class Node implements AutoCloseable {
     final CodecErrors codecErrors = new CodecErrors();
     final CacheEngine engine = new CacheEngine();
     final InvalidationBus bus;
+    final Slots slots = new Slots(Slots.DEFAULT_GROUPS);
     private final CacheManager manager;
     private final Map<String, NamedCache> caches = new ConcurrentHashMap<>();
 
     Node(String redisAddress) {
+        this(redisAddress, Optional.empty());
+    }
+
+    /** An instance on the Redis that a Redisson YAML file describes (a cluster, say). */
+    Node(java.nio.file.Path redissonYaml) {
+        this("redis://unused:0", Optional.of(redissonYaml.toString()));
+    }
+
+    private Node(String redisAddress, Optional<String> configFile) {
         RedisConnectionEvents connections = new RedisConnectionEvents();
-        redisson = Redisson.create(new RedisSettings(redisAddress, Optional.empty(), Optional.empty(), 8, 1, 4,
+        redisson = Redisson.create(new RedisSettings(redisAddress, configFile, Optional.empty(), 8, 1, 4,
                 Duration.ofSeconds(1), List.of("dev.larder.", "java.lang.String")).toConfig(Node.class.getClassLoader(), connections));
         manager = Caching.getCachingProvider(CacheRegistry.PROVIDER, Node.class.getClassLoader())
                 .getCacheManager(URI.create("urn:larder-test-node-" + (++instances)), Node.class.getClassLoader());
-        bus = new InvalidationBus(redisson, (cache, field) -> Optional.ofNullable(caches.get(cache))
+        bus = new InvalidationBus(redisson, slots, (cache, field) -> Optional.ofNullable(caches.get(cache))
                 .ifPresent(c -> c.invalidatedElsewhere(field)), () -> caches.values().forEach(NamedCache::clearNear));
         breaker = new RedisBreaker(() -> redisson.getKeys().count() >= 0, Duration.ofMillis(100));
         breaker.whenOpened(bus::connectionLost);
@@ -47,19 +57,19 @@ final class Node implements AutoCloseable {
         awaitLive();
     }
 
-    /** Near caches serve only once the instance hears its own invalidation channel. */
+    /** Near caches serve only once the instance hears every invalidation channel. */
     void awaitLive() {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!bus.live()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the invalidation bus never heard itself");
+                throw new IllegalStateException("the invalidation bus never heard every channel");
             }
             Thread.onSpinWait();
         }
     }
 
     NamedCache cache(String name, CacheSettings settings) {
-        return caches.computeIfAbsent(name, n -> CacheRegistry.open(n, settings, manager, redisson, bus, breaker, codecErrors));
+        return caches.computeIfAbsent(name, n -> CacheRegistry.open(n, settings, slots, manager, redisson, bus, breaker, codecErrors));
     }
 
     /** A {@code @CacheResult} call of key {@code key} whose method body is {@code loader}. */

@@ -202,7 +202,7 @@ class SingleFlightTest {
     void aDeadLoadersLeaseLapsesAndAWaiterTakesOver() throws Exception {
         CacheSettings settings = Node.settings(Duration.ofMinutes(1), 0, Duration.ofMillis(400), Duration.ofSeconds(5), false);
         NamedCache onB = b.cache(cacheName, settings);
-        a.redisson.getBucket(CacheStore.LEASE_PREFIX + "{" + CacheRegistry.REDIS_PREFIX + cacheName + "}:k", StringCodec.INSTANCE)
+        a.redisson.getBucket(CacheStore.LEASE_PREFIX + "{" + a.slots.hashOf(cacheName, "k") + "}:k", StringCodec.INSTANCE)
                 .set("token-of-a-dead-instance", Duration.ofMillis(400));
         AtomicInteger loads = new AtomicInteger();
 
