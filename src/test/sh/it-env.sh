@@ -2,7 +2,10 @@
 # The integration tests' own servers: a redis-server on a free port (reserved by Maven) and a
 # PostgreSQL database of their own on the machine's PostgreSQL. Never touches Redis on 6379 or any
 # other database.
-#   it-env.sh start PORT        start Redis on PORT and create database larder_it_PORT
+#   it-env.sh start PORT [MODE] start Redis on PORT and create database larder_it_PORT; MODE single
+#                               (default) or cluster: a Redis Cluster of 3 masters + 3 replicas, the
+#                               first master on PORT (target/it-redis-cluster, redis-cluster.sh); every
+#                               later command acts on the whole cluster
 #   it-env.sh stop PORT         stop that Redis and drop that database
 #   it-env.sh redis-start PORT  (re)start only Redis, e.g. after a test stopped it
 #   it-env.sh redis-stop PORT   stop only Redis
@@ -12,7 +15,17 @@
 set -euo pipefail
 cmd=${1:?start|stop|redis-start|redis-stop|redis-pause|redis-resume|redis-kill}
 port=${2:?port}
-dir="$(cd "$(dirname "$0")/../../.." && pwd)/target/it-redis-$port"
+target="$(cd "$(dirname "$0")/../../.." && pwd)/target"
+dir="$target/it-redis-$port"
+cluster_dir="$target/it-redis-cluster"
+cluster="$(dirname "$0")/redis-cluster.sh"
+if [ "$cmd" = start ]; then
+  mode=${3:-single}
+  mkdir -p "$dir"
+  echo "$mode" > "$dir/mode"
+else
+  mode=$(cat "$dir/mode" 2>/dev/null || echo single)
+fi
 db="larder_it_$port"
 pg_host=${LARDER_IT_PG_HOST:-127.0.0.1}
 pg_user=${LARDER_IT_PG_USER:-postgres}
@@ -65,6 +78,28 @@ redis_kill() {
 psql_admin() {
   psql -h "$pg_host" -U "$pg_user" -d postgres -v ON_ERROR_STOP=1 -q -c "$1"
 }
+
+if [ "$mode" = cluster ]; then
+  case "$cmd" in
+    start)
+      rm -rf "$cluster_dir"
+      bash "$cluster" start "$cluster_dir" "$port"
+      psql_admin "DROP DATABASE IF EXISTS $db"
+      psql_admin "CREATE DATABASE $db"
+      ;;
+    stop)
+      bash "$cluster" stop "$cluster_dir"
+      psql_admin "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
+      ;;
+    redis-start) bash "$cluster" restart "$cluster_dir" ;;
+    redis-stop) bash "$cluster" stop "$cluster_dir" ;;
+    redis-pause) bash "$cluster" pause "$cluster_dir" ;;
+    redis-resume) bash "$cluster" resume "$cluster_dir" ;;
+    redis-kill) bash "$cluster" kill "$cluster_dir" ;;
+    *) echo "unknown command $cmd" >&2; exit 2 ;;
+  esac
+  exit 0
+fi
 
 case "$cmd" in
   start)

@@ -68,6 +68,7 @@ class KitPortabilityIT {
     private static String config() {
         return String.join("\n",
                 "larder.redis.address=redis://127.0.0.1:" + System.getProperty("larder.it.redis-port"),
+                "larder.redis.config=" + System.getProperty("larder.it.redis-config", ""),
                 "larder.redis.pool-size=4",
                 "larder.redis.codec.allowed-types=example.adopter.Shelf,java.lang.String",
                 "larder.caching." + Pantry.CACHE + ".ttl=PT5M",

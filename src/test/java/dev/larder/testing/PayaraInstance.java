@@ -58,9 +58,13 @@ public final class PayaraInstance implements AutoCloseable {
             TcpProxy proxy = TcpProxy.start(Integer.getInteger("larder.it.redis-port"));
             PayaraInstance started;
             try {
-                started = start(Map.of("LARDER_REDIS_ADDRESS", "redis://127.0.0.1:" + proxy.port(),
-                                "LARDER_CACHING_PRODUCT_PAGES_TTL", "PT2S", "LARDER_CACHING_PRODUCT_PAGES_XFETCH_BETA", "100"),
-                        "--nohazelcast");
+                Map<String, String> env = new java.util.HashMap<>(Map.of("LARDER_REDIS_ADDRESS", "redis://127.0.0.1:" + proxy.port(),
+                        "LARDER_CACHING_PRODUCT_PAGES_TTL", "PT2S", "LARDER_CACHING_PRODUCT_PAGES_XFETCH_BETA", "100"));
+                String clusterYaml = System.getProperty("larder.it.redis-config", "");
+                if (!clusterYaml.isBlank()) {
+                    env.put("LARDER_REDIS_CONFIG", throughProxies(Path.of(clusterYaml), proxy).toString());
+                }
+                started = start(env, "--nohazelcast");
             } catch (IOException e) {
                 proxy.close();
                 throw e;
@@ -76,6 +80,41 @@ public final class PayaraInstance implements AutoCloseable {
             shared = started.awaitReady(Duration.ofMinutes(3));
         }
         return shared;
+    }
+
+    /**
+     * Against Redis Cluster: a proxy for every node (the first is {@code first}, which stalls the
+     * others with it), and a Redisson YAML that reaches the nodes only through them: the addresses
+     * the cluster announces are mapped to the proxies ({@code HostPortNatMapper}).
+     */
+    private static Path throughProxies(Path clusterYaml, TcpProxy first) throws IOException {
+        List<Integer> nodes = Files.readAllLines(clusterYaml.resolveSibling("ports")).stream()
+                .map(line -> Integer.parseInt(line.split(" ")[0])).toList();
+        Map<Integer, TcpProxy> proxies = new java.util.LinkedHashMap<>();
+        List<TcpProxy> others = new ArrayList<>();
+        for (int node : nodes) {
+            TcpProxy proxy = node == first.targetPort() ? first : TcpProxy.start(node);
+            proxies.put(node, proxy);
+            if (proxy != first) {
+                others.add(proxy);
+            }
+        }
+        first.together(others);
+        StringBuilder yaml = new StringBuilder();
+        for (String line : Files.readAllLines(clusterYaml)) {
+            if (line.strip().startsWith("nodeAddresses:")) {
+                break;
+            }
+            yaml.append(line).append('\n');
+        }
+        yaml.append("  natMapper: !<org.redisson.config.HostPortNatMapper>\n    hostsPortMap:\n");
+        proxies.forEach((node, proxy) -> yaml.append("      \"127.0.0.1:").append(node).append("\": \"127.0.0.1:")
+                .append(proxy.port()).append("\"\n"));
+        yaml.append("  nodeAddresses:\n");
+        proxies.values().forEach(proxy -> yaml.append("    - \"redis://127.0.0.1:").append(proxy.port()).append("\"\n"));
+        Path file = clusterYaml.resolveSibling("redisson-through-proxies.yaml");
+        Files.writeString(file, yaml);
+        return file;
     }
 
     public static PayaraInstance start(Map<String, String> env, String... extraOptions) throws IOException {

@@ -24,6 +24,7 @@ public final class TcpProxy implements AutoCloseable {
     private final ServerSocket server;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final Object gate = new Object();
+    private final java.util.List<TcpProxy> alongside = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean stalled;
     private volatile boolean closed;
 
@@ -47,6 +48,7 @@ public final class TcpProxy implements AutoCloseable {
     /** Stops forwarding in both directions; connections stay open and new ones are accepted. */
     public void stall() {
         stalled = true;
+        alongside.forEach(TcpProxy::stall);
     }
 
     /** Forwards again, starting with whatever was held during the stall. */
@@ -55,6 +57,21 @@ public final class TcpProxy implements AutoCloseable {
             stalled = false;
             gate.notifyAll();
         }
+        alongside.forEach(TcpProxy::resume);
+    }
+
+    /**
+     * Makes {@code others} stall, resume and close with this one: the proxies of every node of a
+     * Redis Cluster, cut off together as one.
+     */
+    public TcpProxy together(java.util.List<TcpProxy> others) {
+        alongside.addAll(others);
+        return this;
+    }
+
+    /** The port it forwards to. */
+    public int targetPort() {
+        return targetPort;
     }
 
     public boolean stalled() {
@@ -67,6 +84,7 @@ public final class TcpProxy implements AutoCloseable {
         resume();
         closeQuietly(server);
         sockets.forEach(TcpProxy::closeQuietly);
+        alongside.forEach(TcpProxy::close);
     }
 
     private void accept() {

@@ -233,7 +233,7 @@ class SessionsAndLimitsIT extends TwoInstances {
     }
 
     private static String redis(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("redis-cli", "-p", System.getProperty("larder.it.redis-port"), "--raw"));
+        List<String> command = new ArrayList<>(List.of("redis-cli", "-c", "-p", System.getProperty("larder.it.redis-port"), "--raw"));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

@@ -64,7 +64,7 @@ final class Redis {
     }
 
     private static String cli(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("redis-cli", "-p", PORT, "--raw"));
+        List<String> command = new ArrayList<>(List.of("redis-cli", "-c", "-p", PORT, "--raw"));
         command.addAll(List.of(args));
         return run(command).strip();
     }

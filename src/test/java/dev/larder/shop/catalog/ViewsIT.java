@@ -222,7 +222,11 @@ class ViewsIT extends dev.larder.testing.TwoInstances {
         }
     }
 
-    static RedissonClient redis() {
+    static RedissonClient redis() throws java.io.IOException {
+        String clusterYaml = System.getProperty("larder.it.redis-config", "");
+        if (!clusterYaml.isBlank()) {
+            return Redisson.create(Config.fromYAML(new java.io.File(clusterYaml)));
+        }
         Config config = new Config();
         config.useSingleServer().setAddress("redis://127.0.0.1:" + Redis.PORT).setConnectionMinimumIdleSize(1).setConnectionPoolSize(2);
         return Redisson.create(config);

@@ -221,7 +221,7 @@ class ShopIT extends TwoInstances {
     }
 
     private static String redis(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("redis-cli", "-p", System.getProperty("larder.it.redis-port"), "--raw"));
+        List<String> command = new ArrayList<>(List.of("redis-cli", "-c", "-p", System.getProperty("larder.it.redis-port"), "--raw"));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
