@@ -42,25 +42,35 @@
  * {@code now − Δ·β·ln(rand) ≥ expiry}, under the lease, while everyone else keeps the current value.
  *
  * <p>Near cache: opt-in per cache, Caffeine, bounded by size and a TTL no longer than Redis's.
- * Every put, remove and invalidate-all is published on {@code larder:invalidations} with the
- * sender and a sequence (by the same script that changes the entry); receivers drop their copies,
- * and clear everything when a number is still missing 1 s after a later one arrived (publishes on
- * different connections overtake each other, which is no loss). An instance serves from its near
- * cache only while it hears its own probes (every 200 ms, published asynchronously) on that channel
- * and the breaker is closed: 600 ms without hearing itself, for any reason including a stalled
- * Redis, clears and bypasses the near cache until the channel is back. A value read from Redis is kept near only if no invalidation arrived during the read.
+ * Every put, remove and invalidate-all is published on the sharded channel of the entry's slot
+ * group ({@code larder:invalidations:{<tag>}}, {@link dev.larder.kit.caching.control.Slots}) with the
+ * sender and a sequence per group (by the same script that changes the entry, {@code SPUBLISH});
+ * receivers drop their copies, and clear everything when a number is still missing 1 s after a later
+ * one arrived (publishes on different connections overtake each other, which is no loss). An
+ * instance serves from its near cache only while it hears a heartbeat on every channel (each instance
+ * offers one every 200 ms, published asynchronously and only when the channel had none for 150 ms, so
+ * a channel carries ~5 a second whatever the number of instances) and the breaker is closed: 600 ms
+ * without one, for any reason including a stalled Redis, clears and bypasses the near cache until
+ * every channel is heard again. A value read from Redis is kept near only if no invalidation arrived during the read.
  * Propagation bound on a healthy loopback: 100 ms.
  *
- * <p>Keys: {@code larder:cache:<cache>} (hash, one field per entry, each expiring after TTL ± jitter
- * through Redisson's {@code jcache_timeout_set:{larder:cache:<cache>}}),
+ * <p>Redis Cluster: the 16,384 slots are cut into {@code larder.caching.slot-groups} (12) equal ranges
+ * with a home slot in the middle of each; a cache is one Redisson JCache cache per group, whose name
+ * hashes to the group's home slot, so its entries spread over every master (exactly evenly with a
+ * multiple of the masters as groups), while an entry, its expiry index, its lease and its group's
+ * channel share one slot and every script stays single-slot. Requires Redis 7 (sharded pub/sub).
+ *
+ * <p>Keys: {@code larder:cache:<cache>:<suffix>} (hash per slot group, one field per entry, each
+ * expiring after TTL ± jitter through Redisson's {@code jcache_timeout_set:{larder:cache:<cache>:<suffix>}}),
  * {@code larder:ns:<cache>} (version of a versioned cache, expires 4 × TTL + 1 h after its last bump,
- * and never goes back to a version in use), {@code larder:lease:{larder:cache:<cache>}:<field>} (loader
+ * and never goes back to a version in use), {@code larder:lease:{larder:cache:<cache>:<suffix>}:<field>} (loader
  * lease, in the entry's hash slot, expires after {@code lease-ttl}, deleted by its loader or any
  * writer), {@code larder:{stats}:<instance>} (hash of one instance's counters, fields
  * {@code <cache>|<counter>}, rewritten every {@code larder.caching.stats.interval} (1 s), expires after
  * three intervals, deleted by its instance on a clean stop) and {@code larder:{stats}:instances} (sorted
  * set of publishing instances scored by their hash's expiry, by Redis's clock; trimmed by every
- * publisher, expires with the last of them). Channel: {@code larder:invalidations}. Table:
+ * publisher, expires with the last of them), {@code larder:bus:{<tag>}:beat} (a channel's recent heartbeat,
+ * 150 ms). Channels: {@code larder:invalidations:{<tag>}} (sharded, one per slot group). Table:
  * {@code larder_cache_outbox} (rows deleted once relayed).
  *
  * <p>Statistics: each instance counts its own ({@code CacheStatistics}); {@code GET /api/caches} adds,
