@@ -77,3 +77,13 @@ for port in "$single_port" "$cluster_port"; do
   echo "## cache counters of the instance on port $port"
   curl -s "http://127.0.0.1:$port/api/caches" | python3 -c 'import json,sys; c=next(c for c in json.load(sys.stdin) if c["name"]=="products"); print({k: c[k] for k in ("hits","nearHits","misses","loads") if k in c})'
 done
+echo "## cache entries per master of the cluster (every hash of the products cache, HLEN, on the master that holds it)"
+for port in $(cut -d' ' -f1 "$cluster_dir/ports"); do
+  role=$(redis-cli -p "$port" role | head -n 1)
+  [ "$role" = master ] || continue
+  entries=0
+  for hash in $(redis-cli -p "$port" --scan --pattern 'larder:cache:products:*'); do
+    entries=$((entries + $(redis-cli -p "$port" hlen "$hash")))
+  done
+  echo "master 127.0.0.1:$port: $entries entries, $(redis-cli -p "$port" dbsize) keys, $(redis-cli -p "$port" info memory | grep '^used_memory_human' | tr -d '\r')"
+done
