@@ -75,15 +75,8 @@ case "$cmd" in
     redis-cli --cluster create $(ports | sed 's/^/127.0.0.1:/') --cluster-replicas 1 --cluster-yes >"$dir/create.log" 2>&1
     await_ok
     {
+      # only the topology: Larder applies its own timeouts, pools and read mode to any YAML
       echo "clusterServersConfig:"
-      echo "  timeout: 1000"
-      echo "  connectTimeout: 1000"
-      echo "  retryAttempts: 0"
-      echo "  readMode: \"MASTER\""
-      echo "  subscriptionMode: \"MASTER\""
-      echo "  subscriptionsPerConnection: 64"
-      echo "  masterConnectionMinimumIdleSize: 2"
-      echo "  masterConnectionPoolSize: 16"
       echo "  nodeAddresses:"
       for port in $(ports); do echo "    - \"redis://127.0.0.1:$port\""; done
     } > "$dir/redisson.yaml"

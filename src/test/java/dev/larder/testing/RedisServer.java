@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +26,7 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
 import dev.larder.kit.redis.control.RedisSettings;
 
 /**
@@ -32,6 +35,7 @@ import dev.larder.kit.redis.control.RedisSettings;
  * a container of the official image, published on that port (so a restart keeps the address), paused
  * and thawed with {@code docker pause}/{@code unpause} (the cgroup freezer: connections stay open and
  * nothing answers, as with SIGSTOP); otherwise a {@code redis-server} process, paused with SIGSTOP.
+ * A {@link #builder()} starts one that asks for a password, knows ACL users, or speaks only TLS.
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -53,19 +57,78 @@ public final class RedisServer implements AutoCloseable {
 
     private final int port;
     private final Path dir;
+    private final Builder options;
     private Process process;
     private GenericContainer<?> container;
     private boolean paused;
 
-    private RedisServer(int port) throws IOException {
+    private RedisServer(int port, Builder options) throws IOException {
         this.port = port;
         this.dir = Files.createTempDirectory("larder-redis-" + port);
+        this.options = options;
     }
 
     public static RedisServer start() throws IOException, InterruptedException {
-        RedisServer server = new RedisServer(freePort());
-        server.startProcess();
-        return server;
+        return builder().start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** What a server asks of its clients, beyond the plain one {@link #start()} starts. */
+    public static final class Builder {
+        private String password;
+        private final List<String> users = new ArrayList<>();
+        private CertificateAuthority.Issued tls;
+
+        private Builder() {
+        }
+
+        /** {@code requirepass}: the default user's password. */
+        public Builder password(String password) {
+            this.password = password;
+            return this;
+        }
+
+        /** An ACL user, as the arguments of an {@code ACL SETUSER} (or {@code user} directive): {@code "name on >pw ~k:* +get"}. */
+        public Builder user(String rules) {
+            users.add(rules);
+            return this;
+        }
+
+        /** TLS only (no plain port), with this certificate; clients need not present one of their own. */
+        public Builder tls(CertificateAuthority.Issued certificate) {
+            this.tls = certificate;
+            return this;
+        }
+
+        public RedisServer start() throws IOException, InterruptedException {
+            RedisServer server = new RedisServer(freePort(), this);
+            server.startProcess();
+            return server;
+        }
+
+        /** The server's options beyond port and persistence, with file paths as {@code path} places them. */
+        List<String> arguments(java.util.function.Function<Path, String> path) {
+            List<String> arguments = new ArrayList<>();
+            if (password != null) {
+                arguments.addAll(List.of("--requirepass", password));
+            }
+            for (String user : users) {
+                arguments.add("--user");
+                arguments.addAll(Arrays.asList(user.strip().split("\\s+")));
+            }
+            if (tls != null) {
+                arguments.addAll(List.of("--tls-cert-file", path.apply(tls.certificate()), "--tls-key-file", path.apply(tls.key()),
+                        "--tls-ca-cert-file", path.apply(tls.authority()), "--tls-auth-clients", "no"));
+            }
+            return arguments;
+        }
+
+        List<Path> files() {
+            return tls == null ? List.of() : List.of(tls.certificate(), tls.key(), tls.authority());
+        }
     }
 
     public int port() {
@@ -73,13 +136,26 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public String address() {
-        return "redis://127.0.0.1:" + port;
+        return (options.tls == null ? "redis://" : "rediss://") + "127.0.0.1:" + port;
+    }
+
+    /**
+     * The settings the application would use for this server: its address, the default user's password
+     * if it asks for one, its certificate authority if it speaks TLS.
+     */
+    public RedisSettings settings(String... allowedTypes) {
+        RedisSettings settings = new RedisSettings(address(), Optional.empty(), Optional.ofNullable(options.password), 16, 1, 4,
+                Duration.ofSeconds(2), List.of(allowedTypes));
+        return options.tls == null ? settings : settings.withTlsCaFile(options.tls.authority());
     }
 
     /** A Redisson client of this server, configured as the application configures its own. */
     public RedissonClient client(String... allowedTypes) {
-        return Redisson.create(new RedisSettings(address(), Optional.empty(), Optional.empty(), 16, 1, 4,
-                Duration.ofSeconds(2), List.of(allowedTypes)).toConfig(RedisServer.class.getClassLoader()));
+        return client(settings(allowedTypes));
+    }
+
+    public static RedissonClient client(RedisSettings settings) {
+        return Redisson.create(settings.toConfig(RedisServer.class.getClassLoader()));
     }
 
     public void stop() throws InterruptedException, IOException {
@@ -145,8 +221,12 @@ public final class RedisServer implements AutoCloseable {
             startContainer();
             return;
         }
-        process = new ProcessBuilder(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString()))
+        List<String> command = new ArrayList<>(List.of("redis-server", "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+        command.addAll(options.tls == null ? List.of("--port", String.valueOf(port))
+                : List.of("--port", "0", "--tls-port", String.valueOf(port)));
+        command.addAll(options.arguments(Path::toString));
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(new File(dir.toFile(), "redis.log"))
                 .start();
@@ -155,12 +235,20 @@ public final class RedisServer implements AutoCloseable {
 
     @SuppressWarnings("resource") // stopped in stop()
     private void startContainer() {
+        List<String> command = new ArrayList<>(List.of("redis-server", "--save", "", "--appendonly", "no"));
+        if (options.tls != null) {
+            command.addAll(List.of("--port", "0", "--tls-port", "6379"));
+        }
+        command.addAll(options.arguments(file -> "/larder/" + file.getFileName()));
         GenericContainer<?> redis = new GenericContainer<>(DockerImageName.parse(IMAGE))
-                .withCommand("redis-server", "--save", "", "--appendonly", "no")
+                .withCommand(command.toArray(String[]::new))
                 .withExposedPorts(6379)
                 .withCreateContainerCmdModifier(create -> create.getHostConfig().withPortBindings(
                         new PortBinding(Ports.Binding.bindIpAndPort("127.0.0.1", port), ExposedPort.tcp(6379))))
                 .waitingFor(Wait.forLogMessage(".*Ready to accept connections.*", 1));
+        for (Path file : options.files()) {
+            redis.withCopyFileToContainer(MountableFile.forHostPath(file, 0644), "/larder/" + file.getFileName());
+        }
         redis.start();
         container = redis;
     }

@@ -3,9 +3,20 @@
  * breaker in front of it.
  *
  * <p>Decisions: the client comes from {@code larder.redis.config} (a Redisson YAML file, for single,
- * Sentinel or Cluster) or else {@code larder.redis.address} + {@code larder.redis.password}, with
- * small pools (16 connections, 2 idle), lazy connection (the application deploys while Redis is
- * down) and no command retries: a call costs at most {@code larder.redis.timeout}. It is built at
+ * Sentinel, Cluster, replicated or master-slave) or else {@code larder.redis.address}, with small
+ * pools (16 connections, 2 idle, per node), lazy connection (the application deploys while Redis is
+ * down) and no command retries: a call costs at most {@code larder.redis.timeout}. These settings
+ * apply to a YAML file's server configuration too and replace what the file says for them (the
+ * breaker's bound rests on them; a replaced value is logged at start); so does where reads go,
+ * {@code larder.redis.read-mode} ({@code MASTER} by default: a replica may lag behind an
+ * invalidation the master already sent, and every script writes, so it runs on the master anyway),
+ * with subscriptions always on masters. Credentials and trust come from their keys when set, else
+ * from the file: {@code larder.redis.password} ({@code requirepass} or an ACL user's),
+ * {@code larder.redis.username} (an ACL user; refused without a password), and
+ * {@code larder.redis.tls.ca-file}, a PEM file of the certificate authorities for {@code rediss://}
+ * addresses, read into an in-memory trust store; hostnames are verified (Redisson's {@code STRICT};
+ * a file may relax it to {@code CA_ONLY}, never to {@code NONE}). The ACL rules Larder needs are in
+ * the README ({@code ACL SETUSER larder ...}). It is built at
  * deployment ({@code @Initialized(ApplicationScoped.class)}) with configuration read through the
  * application's class loader, never by whichever request or readiness probe comes first (a probe's
  * thread cannot see the WAR's configuration); an empty allow-list fails the deployment. It is a

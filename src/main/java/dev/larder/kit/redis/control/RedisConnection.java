@@ -75,8 +75,7 @@ public class RedisConnection {
         if (client == null) {
             Config config = ConfigProvider.getConfig(RedisConnection.class.getClassLoader());
             RedisSettings settings = RedisSettings.from(config);
-            LOG.info(() -> "Redis: " + settings.configFile().map(f -> "Redisson configuration " + f).orElse(settings.address())
-                    + ", timeout " + settings.timeout().toMillis() + " ms");
+            LOG.info(() -> "Redis: " + settings.describe());
             client = Redisson.create(settings.toConfig(RedisConnection.class.getClassLoader(), events));
             RedissonClient redisson = client;
             breaker = new RedisBreaker(() -> "PONG".equals(redisson.getScript(StringCodec.INSTANCE)
