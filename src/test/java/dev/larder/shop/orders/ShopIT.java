@@ -12,6 +12,10 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +74,39 @@ class ShopIT extends TwoInstances {
         assertThat(Api.parse(first.body()).path("totalCents").asLong()).isEqualTo(600);
         assertThat(first.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/api/orders/"
                 + Api.parse(first.body()).path("id").asLong()));
+    }
+
+    /**
+     * A client that retries its first checkout while the first attempt still runs (a timeout), on both
+     * instances at once: one order, stock decremented once, every answer that order or a clean
+     * refusal, and the order is the session's.
+     */
+    @Test
+    void concurrentRetriesOfASessionsFirstCheckoutWithOneKeyPlaceOneOrder() throws Exception {
+        long id = product(a, "retried-at-once", 120, 100);
+        String session = cartWith(a, id, 1);
+        String key = "at-once-" + UUID.randomUUID();
+        Map<String, String> headers = Map.of("Cookie", session, "Idempotency-Key", key);
+
+        List<HttpResponse<String>> answers = Concurrently.run(16, i -> (i % 2 == 0 ? a : b).request("POST", "/api/orders", headers));
+
+        List<Long> ids = new ArrayList<>();
+        List<String> replayed = new ArrayList<>();
+        for (HttpResponse<String> answer : answers) {
+            if (answer.statusCode() == 201) {
+                ids.add(Api.parse(answer.body()).path("id").asLong());
+                replayed.add(answer.headers().firstValue("Idempotent-Replayed").orElse("?"));
+            } else {
+                assertThat(answer.statusCode()).as(answer.body()).isBetween(400, 499);
+                assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            }
+        }
+        assertThat(ids).as("every order answered").isNotEmpty().containsOnly(ids.get(0));
+        assertThat(replayed).as("placed once, replayed for the others").containsOnlyOnce("false");
+        assertThat(ordersWithKey(key)).as("orders in the database").isEqualTo(1);
+        assertThat(a.getJson("/api/products/" + id).path("stock").asInt()).as("sold once").isEqualTo(99);
+        assertThat(b.getJson("/api/products/" + id).path("stock").asInt()).isEqualTo(99);
+        assertThat(b.request("GET", "/api/orders/" + ids.get(0), Map.of("Cookie", session)).statusCode()).as("the session's order").isEqualTo(200);
     }
 
     @Test
@@ -218,6 +255,21 @@ class ShopIT extends TwoInstances {
     private static void order(Api api, long productId, int quantity) {
         HttpResponse<String> placed = api.request("POST", "/api/orders", Map.of("Cookie", cartWith(api, productId, quantity)));
         assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
+    }
+
+    private static Connection database() throws Exception {
+        return DriverManager.getConnection(System.getProperty("larder.it.db-url"), "postgres", "postgres");
+    }
+
+    private static long ordersWithKey(String key) throws Exception {
+        try (Connection c = database();
+             PreparedStatement s = c.prepareStatement("select count(*) from orders where idempotencykey = ?")) {
+            s.setString(1, key);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
     }
 
     private static String redis(String... args) throws IOException, InterruptedException {
