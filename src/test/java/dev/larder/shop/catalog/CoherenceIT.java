@@ -433,4 +433,49 @@ class CoherenceIT extends TwoInstances {
             }
         }
     }
+
+    /**
+     * Issue 9, write-through at the JCache level: a category written through A goes through the
+     * {@code categories} cache's CacheWriter to the database, and B, which had the old one in its near
+     * cache, never shows it once A answered; a delete likewise.
+     */
+    @Test
+    void aCategoryWrittenThroughTheCacheWriterOnAIsInTheDatabaseAndBNeverShowsTheOldOne() throws Exception {
+        String slug = "aisle-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String path = "/api/categories/" + slug;
+        assertThat(b.get(path).statusCode()).as("no such category yet").isEqualTo(404);
+
+        for (int round = 0; round < 5; round++) {
+            String name = "Aisle " + round;
+            HttpResponse<String> put = a.json("PUT", path, "{\"name\":\"" + name + "\",\"description\":\"Round " + round + "\"}");
+            assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+            assertThat(Api.parse(put.body()).path("name").asText()).isEqualTo(name);
+            assertThat(categoryName(slug)).as("in the database when A answered").isEqualTo(name);
+            Thread.sleep(PROPAGATION.toMillis());
+
+            assertThat(b.getJson(path).path("name").asText()).isEqualTo(name);
+            assertThat(b.getJson(path).path("description").asText()).isEqualTo("Round " + round); // from B's near cache
+        }
+        assertThat(b.cacheStat("categories", "nearHits")).as("B read them near").isPositive();
+
+        assertThat(a.send("DELETE", path, null, null).statusCode()).isEqualTo(204);
+        assertThat(categoryName(slug)).isNull();
+        Thread.sleep(PROPAGATION.toMillis());
+        HttpResponse<String> gone = b.get(path);
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(gone.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(a.send("DELETE", path, null, null).statusCode()).isEqualTo(404);
+        assertThat(a.json("PUT", path, "{\"name\":\"\"}").statusCode()).as("a blank name").isEqualTo(400);
+        assertThat(a.anonymous().json("PUT", path, "{\"name\":\"Anyone\"}").statusCode()).isEqualTo(401);
+    }
+
+    private static String categoryName(String slug) throws Exception {
+        try (java.sql.Connection c = Fixtures.Database.connect();
+             java.sql.PreparedStatement s = c.prepareStatement("select name from category where slug = ?")) {
+            s.setString(1, slug);
+            try (java.sql.ResultSet r = s.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        }
+    }
 }
