@@ -101,7 +101,7 @@ public final class Api {
     }
 
     private static boolean needsAdmin(String method, String path) {
-        return !SAFE_METHODS.contains(method) && (path.startsWith("/api/products") || path.startsWith("/api/caches"));
+        return !SAFE_METHODS.contains(method) && (path.startsWith("/api/products") || path.startsWith("/api/caches") || path.startsWith("/api/categories"));
     }
 
     public HttpResponse<String> json(String method, String path, String body) {

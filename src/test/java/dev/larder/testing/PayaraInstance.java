@@ -46,10 +46,14 @@ public final class PayaraInstance implements AutoCloseable {
 
     private static PayaraInstance shared;
 
+    /** {@code larder.events.max-clients} of the shared instance B. */
+    public static final int SHARED_EVENT_CLIENTS = 12;
+
     /**
      * Instance B of the integration tests, started once per test JVM and stopped when it exits, so
      * that every IT class shares one boot. It runs without Hazelcast and with a 2 s TTL and a large
-     * XFetch β for {@code product-pages}, so that early refresh can be watched within seconds. It
+     * XFetch β for {@code product-pages}, so that early refresh can be watched within seconds, and
+     * serves at most {@value #SHARED_EVENT_CLIENTS} event clients, so that the cap can be reached. It
      * reaches the tests' Redis (system property {@code larder.it.redis-port}) only through a
      * {@link TcpProxy} of this JVM, so that a test can cut B alone off from Redis ({@link #redisProxy()}).
      */
@@ -59,7 +63,8 @@ public final class PayaraInstance implements AutoCloseable {
             PayaraInstance started;
             try {
                 Map<String, String> env = new java.util.HashMap<>(Map.of("LARDER_REDIS_ADDRESS", "redis://127.0.0.1:" + proxy.port(),
-                        "LARDER_CACHING_PRODUCT_PAGES_TTL", "PT2S", "LARDER_CACHING_PRODUCT_PAGES_XFETCH_BETA", "100"));
+                        "LARDER_CACHING_PRODUCT_PAGES_TTL", "PT2S", "LARDER_CACHING_PRODUCT_PAGES_XFETCH_BETA", "100",
+                        "LARDER_EVENTS_MAX_CLIENTS", String.valueOf(SHARED_EVENT_CLIENTS)));
                 String clusterYaml = System.getProperty("larder.it.redis-config", "");
                 if (!clusterYaml.isBlank()) {
                     env.put("LARDER_REDIS_CONFIG", throughProxies(Path.of(clusterYaml), proxy).toString());

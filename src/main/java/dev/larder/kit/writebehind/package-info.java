@@ -10,6 +10,12 @@
  * <li>A write is one stream entry ({@code XADD}, {@code key} and {@code amount}), appended by a script
  * that also adds it to a running total per key; {@code null} from the append (Redis unavailable, the
  * shared breaker open) must be refused to the client (the shop answers 503), never dropped.</li>
+ * <li>"Durable in Redis" is as durable as Redis's own persistence: the append answers once Redis
+ * holds the entry in memory (no {@code WAIT}, no fsync). Run Redis with an append-only file
+ * ({@code appendonly yes}, {@code appendfsync everysec}: at most about a second of accepted writes
+ * lost if Redis itself crashes; {@code compose.yaml} does); without persistence, a Redis restart
+ * loses every accepted write not flushed yet. With replicas, a failover may lose what the replica had
+ * not received.</li>
  * <li>One consumer group per log; each instance is one consumer, named {@code pid-<pid>-<random>} anew
  * at every start. Every {@code larder.writebehind.delay} (managed thread, so JPA and JTA work) a
  * flusher first takes over, with {@code XAUTOCLAIM}, entries pending on any consumer for at least

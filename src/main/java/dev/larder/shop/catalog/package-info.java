@@ -38,6 +38,15 @@
  * (the first view after 7 quiet days, during the ~100 ms an invalidation takes) undercounts until
  * the flush, and never overcounts.
  *
+ * <p>Categories ({@code /api/categories/{slug}}: the name and description of a category products
+ * name; table {@code category}) are the JCache integration interfaces at work: read through a
+ * {@code CacheLoader} and written through a {@code CacheWriter} ({@code categories} cache, near tier,
+ * TTL 10 minutes). A write commits through the writer, then the entry is invalidated on every
+ * instance (not stored, for the reason above); write-through fits because every write of the table
+ * goes through the cache. Two instances creating one slug at once: the second insert fails on the
+ * key and is retried as an update (last writer wins). Products do not check that their category is
+ * described.
+ *
  * <p>Out of scope here: inventory events, the cart and orders.
  */
 package dev.larder.shop.catalog;

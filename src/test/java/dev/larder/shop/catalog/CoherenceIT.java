@@ -8,12 +8,23 @@ import dev.larder.testing.TwoInstances;
 import dev.larder.testing.Concurrently;
 import dev.larder.testing.Eventually;
 import dev.larder.testing.SseClient;
+import dev.larder.testing.PayaraInstance;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Map;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.redisson.api.RStream;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.stream.StreamAddArgs;
+import org.redisson.api.stream.StreamMessageId;
+import org.redisson.client.codec.StringCodec;
 
 /**
  * Stampede protection, early refresh and near-cache coherence across two instances (A managed by
@@ -274,5 +285,197 @@ class CoherenceIT extends TwoInstances {
         HttpResponse<String> junk = b.request("GET", "/api/events", Map.of("Last-Event-ID", "../../etc", "Accept", "text/event-stream"));
         assertThat(junk.statusCode()).isEqualTo(400);
         assertThat(junk.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    }
+
+    static final String CLIENTS = "larder_events_clients";
+
+    /**
+     * A client that stops reading is dropped without delaying anyone: a raw connection to B with a tiny
+     * receive buffer asks for events and never reads, and large events are appended to the log until
+     * B has dropped it (its buffers full, its queue over the bound). Meanwhile a reading client on B
+     * gets every one of them, and afterwards a change through A within 200 ms.
+     */
+    @Test
+    void aStalledClientIsDroppedAndOthersStillGetEventsWithin200Ms() throws Exception {
+        long id = Fixtures.create(a, "events");
+        double before = settleEventClients(id);
+        RedissonClient redis = ViewsIT.redis();
+        RStream<String, String> log = redis.getStream("larder:events", StringCodec.INSTANCE);
+        List<StreamMessageId> flood = new ArrayList<>();
+        try (SseClient reading = SseClient.connect(b.url("/api/events"), Map.of()); Socket stalled = stalledEventClient(b)) {
+            assertThat(reading.next(Duration.ofSeconds(10))).as("the reading client connected").isNotNull();
+            assertThat(Eventually.within(Duration.ofSeconds(10), Duration.ofMillis(50), () -> b.metric(CLIENTS), n -> n >= before + 2))
+                    .as("both clients counted").isEqualTo(before + 2);
+            String pad = "x".repeat(4 * 1024);
+            for (int round = 1; round <= 24 && b.metric(CLIENTS) > before + 1; round++) {
+                StreamMessageId last = null;
+                for (int i = 0; i < 400; i++) {
+                    last = log.add(StreamAddArgs.entries(Map.of("type", "flood", "data", "{\"round\":" + round + ",\"pad\":\"" + pad + "\"}")));
+                    flood.add(last);
+                }
+                assertThat(receivedUpTo(reading, last.toString(), Duration.ofSeconds(10)))
+                        .as("round %d (400 events of 4 KB) reached the reading client: the stalled one holds nobody up", round).isTrue();
+            }
+            assertThat(b.metric(CLIENTS)).as("the stalled client was dropped, the reading one kept").isEqualTo(before + 1);
+
+            HttpResponse<String> change = a.json("POST", "/api/products/" + id + "/stock", "{\"delta\":-1}");
+            long answeredAt = System.nanoTime();
+            assertThat(change.statusCode()).isEqualTo(200);
+            SseClient.Event inventory = nextNamed(reading, "inventory", Duration.ofSeconds(5));
+            assertThat(inventory).as("the change reached the reading client").isNotNull();
+            assertThat(Api.parse(inventory.data()).path("productId").asLong()).isEqualTo(id);
+            assertThat(Duration.ofNanos(inventory.receivedNanos() - answeredAt)).isLessThanOrEqualTo(EVENT_DELIVERY);
+        } finally {
+            if (!flood.isEmpty()) {
+                log.remove(flood.toArray(new StreamMessageId[0])); // no later replay carries the padding
+            }
+            redis.shutdown();
+        }
+    }
+
+    @Test
+    void aProductIdFilterLeavesOutTheEventsOfOtherProducts() throws Exception {
+        long wanted = Fixtures.create(a, "events");
+        long other = Fixtures.create(a, "events");
+        try (SseClient client = SseClient.connect(b.url("/api/events?productId=" + wanted), Map.of())) {
+            assertThat(client.next(Duration.ofSeconds(10))).as("the stream opened").isNotNull();
+            assertThat(a.json("POST", "/api/products/" + other + "/stock", "{\"delta\":-1}").statusCode()).isEqualTo(200);
+            assertThat(a.json("POST", "/api/products/" + wanted + "/stock", "{\"delta\":-2}").statusCode()).isEqualTo(200);
+
+            List<SseClient.Event> events = List.of(client.nextEvent(Duration.ofSeconds(5)), client.nextEvent(Duration.ofSeconds(5)));
+            assertThat(events).extracting(e -> Api.parse(e.data()).path("productId").asLong()).containsOnly(wanted);
+            assertThat(events).extracting(SseClient.Event::name).containsExactly("product", "inventory");
+            assertThat(client.nextEvent(Duration.ofMillis(300))).as("nothing of product " + other).isNull();
+        }
+    }
+
+    /** B serves at most {@value PayaraInstance#SHARED_EVENT_CLIENTS} event clients ({@code larder.events.max-clients}). */
+    @Test
+    void pastTheClientCapAnInstanceAnswers503ProblemAndCountsNoMore() throws Exception {
+        long id = Fixtures.create(a, "events");
+        settleEventClients(id);
+        List<SseClient> clients = new ArrayList<>();
+        try {
+            SseClient refused = null;
+            for (int i = 0; i <= PayaraInstance.SHARED_EVENT_CLIENTS && refused == null; i++) {
+                SseClient client = SseClient.connect(b.url("/api/events"), Map.of());
+                if (client.status() == 200) {
+                    clients.add(client);
+                } else {
+                    refused = client;
+                }
+            }
+            assertThat(refused).as("refused once %d clients are connected", PayaraInstance.SHARED_EVENT_CLIENTS).isNotNull();
+            refused.close();
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(b.metric(CLIENTS)).isEqualTo(PayaraInstance.SHARED_EVENT_CLIENTS);
+            HttpResponse<String> again = b.request("GET", "/api/events", Map.of("Accept", "text/event-stream"));
+            assertThat(again.statusCode()).isEqualTo(503);
+            assertThat(again.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(again.headers().firstValue("Retry-After")).hasValue("5");
+            assertThat(b.metric(CLIENTS)).as("a refused client is not counted").isEqualTo(PayaraInstance.SHARED_EVENT_CLIENTS);
+        } finally {
+            for (SseClient client : clients) {
+                client.close();
+            }
+        }
+        settleEventClients(id);
+        try (SseClient client = SseClient.connect(b.url("/api/events"), Map.of())) {
+            assertThat(client.status()).as("room again once clients left").isEqualTo(200);
+        }
+    }
+
+    /**
+     * B notices clients that went away only when it writes to them: a few events (two stock changes)
+     * let it drop those of earlier tests. The number of clients B then counts.
+     */
+    private double settleEventClients(long id) throws Exception {
+        for (int i = 0; i < 2; i++) {
+            assertThat(a.json("POST", "/api/products/" + id + "/stock", "{\"delta\":1}").statusCode()).isEqualTo(200);
+            Thread.sleep(200);
+        }
+        Thread.sleep(300);
+        return b.metric(CLIENTS);
+    }
+
+    /** A connection asking B for events that never reads a byte, with a receive buffer as small as the system allows. */
+    private static Socket stalledEventClient(Api instance) throws Exception {
+        URI events = URI.create(instance.url("/api/events"));
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(1024);
+        socket.connect(new InetSocketAddress("127.0.0.1", events.getPort()), 5_000);
+        socket.getOutputStream().write(("GET " + events.getPath() + " HTTP/1.1\r\nHost: 127.0.0.1:" + events.getPort()
+                + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
+    /** Takes events until the one with id {@code id}; false if it did not come within {@code wait}. */
+    private static boolean receivedUpTo(SseClient client, String id, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            SseClient.Event event = client.nextEvent(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            if (event == null) {
+                return false;
+            }
+            if (id.equals(event.id())) {
+                return true;
+            }
+        }
+    }
+
+    private static SseClient.Event nextNamed(SseClient client, String name, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            SseClient.Event event = client.nextEvent(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            if (event == null || event.name().equals(name)) {
+                return event;
+            }
+        }
+    }
+
+    /**
+     * Issue 9, write-through at the JCache level: a category written through A goes through the
+     * {@code categories} cache's CacheWriter to the database, and B, which had the old one in its near
+     * cache, never shows it once A answered; a delete likewise.
+     */
+    @Test
+    void aCategoryWrittenThroughTheCacheWriterOnAIsInTheDatabaseAndBNeverShowsTheOldOne() throws Exception {
+        String slug = "aisle-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String path = "/api/categories/" + slug;
+        assertThat(b.get(path).statusCode()).as("no such category yet").isEqualTo(404);
+
+        for (int round = 0; round < 5; round++) {
+            String name = "Aisle " + round;
+            HttpResponse<String> put = a.json("PUT", path, "{\"name\":\"" + name + "\",\"description\":\"Round " + round + "\"}");
+            assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+            assertThat(Api.parse(put.body()).path("name").asText()).isEqualTo(name);
+            assertThat(categoryName(slug)).as("in the database when A answered").isEqualTo(name);
+            Thread.sleep(PROPAGATION.toMillis());
+
+            assertThat(b.getJson(path).path("name").asText()).isEqualTo(name);
+            assertThat(b.getJson(path).path("description").asText()).isEqualTo("Round " + round); // from B's near cache
+        }
+        assertThat(b.cacheStat("categories", "nearHits")).as("B read them near").isPositive();
+
+        assertThat(a.send("DELETE", path, null, null).statusCode()).isEqualTo(204);
+        assertThat(categoryName(slug)).isNull();
+        Thread.sleep(PROPAGATION.toMillis());
+        HttpResponse<String> gone = b.get(path);
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(gone.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(a.send("DELETE", path, null, null).statusCode()).isEqualTo(404);
+        assertThat(a.json("PUT", path, "{\"name\":\"\"}").statusCode()).as("a blank name").isEqualTo(400);
+        assertThat(a.anonymous().json("PUT", path, "{\"name\":\"Anyone\"}").statusCode()).isEqualTo(401);
+    }
+
+    private static String categoryName(String slug) throws Exception {
+        try (java.sql.Connection c = Fixtures.Database.connect();
+             java.sql.PreparedStatement s = c.prepareStatement("select name from category where slug = ?")) {
+            s.setString(1, slug);
+            try (java.sql.ResultSet r = s.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        }
     }
 }

@@ -83,6 +83,43 @@ class ViewsIT extends dev.larder.testing.TwoInstances {
         }
     }
 
+    /**
+     * viewCount never goes backwards across flushes: views accepted one after another through A and B
+     * while the flushers of both apply them; each instance's reads never decrease, the accepting
+     * instance shows every accepted view at once, and both show them all after the propagation bound.
+     */
+    @Test
+    void viewCountNeverGoesBackwardsWhileFlushesApplyTheViews() throws Exception {
+        long id = Fixtures.create(a, "viewed-steady");
+        String path = "/api/products/" + id;
+        Map<Api, Long> lastShown = new java.util.HashMap<>(Map.of(a, 0L, b, 0L));
+        java.util.Set<Long> flushedMeanwhile = new java.util.TreeSet<>();
+        long accepted = 0;
+        long end = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+        while (System.nanoTime() < end) {
+            Api via = accepted % 2 == 0 ? a : b;
+            assertThat(via.request("POST", path + "/views", Map.of()).statusCode()).isEqualTo(202);
+            accepted++;
+            List<Api> readers = accepted % 10 == 0 ? List.of(a, b) : List.of(via);
+            if (readers.size() == 2) {
+                Thread.sleep(100); // the propagation bound, for the other instance's kept copies
+                flushedMeanwhile.add(viewCount(id));
+            }
+            for (Api reader : readers) {
+                long shown = reader.getJson(path).path("viewCount").asLong();
+                assertThat(shown).as("view %d, read through %s", accepted, reader == a ? "A" : "B")
+                        .isEqualTo(accepted).isGreaterThanOrEqualTo(lastShown.get(reader));
+                lastShown.put(reader, shown);
+            }
+        }
+        long total = accepted;
+        assertThat(flushedMeanwhile).as("database counts seen while reading: flushes ran in between")
+                .anyMatch(n -> n > 0 && n < total);
+        assertThat(Eventually.within(SETTLE, POLL, () -> viewCount(id), n -> n == total)).isEqualTo(total);
+        assertThat(a.getJson(path).path("viewCount").asLong()).isEqualTo(total);
+        assertThat(b.getJson(path).path("viewCount").asLong()).isEqualTo(total);
+    }
+
     @Test
     void anUnknownProductIs404ProblemAndNothingIsLogged() throws Exception {
         for (String path : List.of("/api/products/999999999/views", "/api/products/x1/views")) {

@@ -6,17 +6,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.larder.testing.Api;
 import dev.larder.testing.Browser;
 import dev.larder.testing.Concurrently;
+import dev.larder.testing.Eventually;
 import dev.larder.testing.SseClient;
 import dev.larder.testing.TwoInstances;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -72,6 +80,39 @@ class ShopIT extends TwoInstances {
                 + Api.parse(first.body()).path("id").asLong()));
     }
 
+    /**
+     * A client that retries its first checkout while the first attempt still runs (a timeout), on both
+     * instances at once: one order, stock decremented once, every answer that order or a clean
+     * refusal, and the order is the session's.
+     */
+    @Test
+    void concurrentRetriesOfASessionsFirstCheckoutWithOneKeyPlaceOneOrder() throws Exception {
+        long id = product(a, "retried-at-once", 120, 100);
+        String session = cartWith(a, id, 1);
+        String key = "at-once-" + UUID.randomUUID();
+        Map<String, String> headers = Map.of("Cookie", session, "Idempotency-Key", key);
+
+        List<HttpResponse<String>> answers = Concurrently.run(16, i -> (i % 2 == 0 ? a : b).request("POST", "/api/orders", headers));
+
+        List<Long> ids = new ArrayList<>();
+        List<String> replayed = new ArrayList<>();
+        for (HttpResponse<String> answer : answers) {
+            if (answer.statusCode() == 201) {
+                ids.add(Api.parse(answer.body()).path("id").asLong());
+                replayed.add(answer.headers().firstValue("Idempotent-Replayed").orElse("?"));
+            } else {
+                assertThat(answer.statusCode()).as(answer.body()).isBetween(400, 499);
+                assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            }
+        }
+        assertThat(ids).as("every order answered").isNotEmpty().containsOnly(ids.get(0));
+        assertThat(replayed).as("placed once, replayed for the others").containsOnlyOnce("false");
+        assertThat(ordersWithKey(key)).as("orders in the database").isEqualTo(1);
+        assertThat(a.getJson("/api/products/" + id).path("stock").asInt()).as("sold once").isEqualTo(99);
+        assertThat(b.getJson("/api/products/" + id).path("stock").asInt()).isEqualTo(99);
+        assertThat(b.request("GET", "/api/orders/" + ids.get(0), Map.of("Cookie", session)).statusCode()).as("the session's order").isEqualTo(200);
+    }
+
     @Test
     void anOrderIsTheSessionsOwnAndPricedFromTheDatabaseAtCheckout() throws Exception {
         long id = product(a, "private", 250, 5);
@@ -125,6 +166,80 @@ class ShopIT extends TwoInstances {
         assertThat(a.get("/api/leaderboard/best-sellers/" + gone).statusCode()).isEqualTo(404);
         assertThat(a.get("/api/leaderboard/best-sellers?limit=0").statusCode()).isEqualTo(400);
         assertThat(a.get("/api/leaderboard/best-sellers?limit=abc").statusCode()).isEqualTo(400);
+    }
+
+    /**
+     * A rebuild reads the units sold and the orders still to count from one snapshot: an order that
+     * commits while the rebuild reads (held here, on a lock of its lines' table, until the rebuild's
+     * read waits for it) is summed and marked counted together, so the sweep never adds it again.
+     */
+    @Test
+    void anOrderCommittingWhileTheRankingIsRebuiltIsCountedOnce() throws Exception {
+        long id = product(a, "rebuild-race", 100, 100);
+        order(a, id, 5);
+        assertThat(b.getJson("/api/leaderboard/best-sellers/" + id).path("unitsSold").asLong()).isEqualTo(5);
+        redis("DEL", "larder:{best-sellers}", "larder:{best-sellers}:complete"); // lost: the next reader rebuilds
+
+        long late;
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try (Connection db = database()) {
+            db.setAutoCommit(false);
+            db.createStatement().execute("lock table order_line in access exclusive mode");
+            late = insertOrder(db, id, 7); // committed only once the rebuild has started reading
+            Future<HttpResponse<String>> rank = reader.submit(() -> a.get("/api/leaderboard/best-sellers/" + id));
+            awaitAQueryWaitingOnALock("%sum(%quantity%");
+            db.commit();
+
+            HttpResponse<String> answer = rank.get(30, TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            assertThat(Api.parse(answer.body()).path("unitsSold").asLong()).as("the late order is in the rebuilt set").isEqualTo(12);
+        } finally {
+            reader.shutdownNow();
+        }
+        assertThat(Eventually.within(Duration.ofSeconds(20), Duration.ofMillis(100), () -> countedAt(late), at -> at != null))
+                .as("the late order marked counted").isNotNull();
+        Thread.sleep(4_000); // two sweeps of each instance
+        assertThat(a.getJson("/api/leaderboard/best-sellers/" + id).path("unitsSold").asLong()).as("counted once").isEqualTo(12);
+        assertThat(b.getJson("/api/leaderboard/best-sellers/" + id).path("unitsSold").asLong()).isEqualTo(12);
+    }
+
+    /** While another instance holds the rebuild's lease the set is missing or partial: readers answer from the database. */
+    @Test
+    void whileAnotherInstanceRebuildsTheRankingReadersAnswerFromTheDatabase() throws Exception {
+        long id = product(a, "rebuilt-elsewhere", 100, 100);
+        order(b, id, 4);
+        try {
+            redis("SET", "larder:{best-sellers}:rebuilding", "another-instance", "EX", "60");
+            redis("DEL", "larder:{best-sellers}", "larder:{best-sellers}:complete");
+
+            JsonNode top = b.getJson("/api/leaderboard/best-sellers?limit=100");
+            assertThat(top.findValuesAsText("productId")).as("the ranking, not an empty one").contains(String.valueOf(id));
+            HttpResponse<String> rank = a.get("/api/leaderboard/best-sellers/" + id);
+            assertThat(rank.statusCode()).as(rank.body()).isEqualTo(200);
+            assertThat(Api.parse(rank.body()).path("unitsSold").asLong()).isEqualTo(4);
+            assertThat(redis("EXISTS", "larder:{best-sellers}:complete")).as("nobody rebuilt under another's lease").isEqualTo("0");
+        } finally {
+            redis("DEL", "larder:{best-sellers}:rebuilding");
+        }
+        assertThat(a.getJson("/api/leaderboard/best-sellers/" + id).path("unitsSold").asLong()).isEqualTo(4);
+        assertThat(redis("EXISTS", "larder:{best-sellers}:complete")).as("rebuilt once the lease was free").isEqualTo("1");
+    }
+
+    @Test
+    void aProductDeletedWhileTheRankingIsIntactLeavesItWhenItIsNextRead() throws Exception {
+        long kept = product(a, "deleted-later", 100, 100);
+        long gone = product(a, "deleted-later", 100, 100);
+        order(a, kept, 2);
+        order(b, gone, 3);
+        assertThat(redis("ZSCORE", "larder:{best-sellers}", String.valueOf(gone))).isEqualTo("3");
+
+        assertThat(a.send("DELETE", "/api/products/" + gone, null, null).statusCode()).isEqualTo(204);
+
+        JsonNode top = b.getJson("/api/leaderboard/best-sellers?limit=100");
+        assertThat(top.findValuesAsText("productId")).contains(String.valueOf(kept)).doesNotContain(String.valueOf(gone));
+        assertThat(redis("ZSCORE", "larder:{best-sellers}", String.valueOf(gone))).as("dropped from the set when read").isEmpty();
+        assertThat(redis("EXISTS", "larder:{best-sellers}:complete")).as("no rebuild was needed").isEqualTo("1");
+        assertThat(a.get("/api/leaderboard/best-sellers/" + gone).statusCode()).isEqualTo(404);
     }
 
     /**
@@ -218,6 +333,67 @@ class ShopIT extends TwoInstances {
     private static void order(Api api, long productId, int quantity) {
         HttpResponse<String> placed = api.request("POST", "/api/orders", Map.of("Cookie", cartWith(api, productId, quantity)));
         assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
+    }
+
+    private static Connection database() throws Exception {
+        return DriverManager.getConnection(System.getProperty("larder.it.db-url"), "postgres", "postgres");
+    }
+
+    /** An order of {@code quantity} units placed a day ago and not counted yet, in the caller's transaction; its id. */
+    private static long insertOrder(Connection db, long productId, int quantity) throws Exception {
+        long id;
+        try (ResultSet next = db.createStatement().executeQuery("select nextval('order_ids')")) {
+            next.next();
+            id = next.getLong(1);
+        }
+        try (PreparedStatement order = db.prepareStatement(
+                "insert into orders (id, createdat, owner) values (?, localtimestamp - interval '1 day', 'it-inserted')");
+             PreparedStatement line = db.prepareStatement(
+                     "insert into order_line (order_id, productid, quantity, pricecents) values (?, ?, ?, 100)")) {
+            order.setLong(1, id);
+            order.executeUpdate();
+            line.setLong(1, id);
+            line.setLong(2, productId);
+            line.setInt(3, quantity);
+            line.executeUpdate();
+        }
+        return id;
+    }
+
+    /** Waits (at most 10 s) until a statement of the application that matches {@code pattern} waits for a lock. */
+    private static void awaitAQueryWaitingOnALock(String pattern) throws Exception {
+        try (Connection c = database(); PreparedStatement s = c.prepareStatement("select count(*) from pg_stat_activity"
+                + " where datname = current_database() and wait_event_type = 'Lock' and query ilike ?")) {
+            s.setString(1, pattern);
+            long waiting = Eventually.within(Duration.ofSeconds(10), Duration.ofMillis(20), () -> {
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    return r.getLong(1);
+                }
+            }, n -> n > 0);
+            assertThat(waiting).as("a statement like '%s' waiting for a lock", pattern).isPositive();
+        }
+    }
+
+    private static java.sql.Timestamp countedAt(long orderId) throws Exception {
+        try (Connection c = database(); PreparedStatement s = c.prepareStatement("select countedat from orders where id = ?")) {
+            s.setLong(1, orderId);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getTimestamp(1);
+            }
+        }
+    }
+
+    private static long ordersWithKey(String key) throws Exception {
+        try (Connection c = database();
+             PreparedStatement s = c.prepareStatement("select count(*) from orders where idempotencykey = ?")) {
+            s.setString(1, key);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
     }
 
     private static String redis(String... args) throws IOException, InterruptedException {

@@ -48,13 +48,13 @@ public class EventsResource {
         }
         Predicate<EventLog.Event> wanted = filter(uri.getQueryParameters().entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get(0))));
-        if (!relay.hasRoom()) {
-            throw new ServiceUnavailableException("This instance serves as many event clients as it may; try another or later", 5L);
-        }
         String after = lastEventId == null ? null : lastEventId.strip();
-        Subscriber subscriber = new Subscriber(sink, event -> sse.newEventBuilder().id(event.id()).name(event.type())
+        Subscriber subscriber = new Subscriber(sink, relay.senders(), event -> sse.newEventBuilder().id(event.id()).name(event.type())
                 .mediaType(MediaType.APPLICATION_JSON_TYPE).data(String.class, event.data()).build(),
                 sse.newEventBuilder().comment("keep-alive").build(), wanted, after);
+        if (!relay.admit(subscriber)) {
+            throw new ServiceUnavailableException("This instance serves as many event clients as it may; try another or later", 5L);
+        }
         subscriber.say(sse.newEventBuilder().comment("connected").build());
         relay.connect(subscriber, after, oldest -> sse.newEventBuilder().name("reload").mediaType(MediaType.APPLICATION_JSON_TYPE)
                 .data(String.class, "{\"reason\":\"Events after your Last-Event-ID are no longer kept; reload the state\","

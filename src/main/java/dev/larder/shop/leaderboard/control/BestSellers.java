@@ -127,9 +127,11 @@ public class BestSellers {
         return true;
     }
 
-    /** The top {@code limit}; from the database when Redis is unavailable. */
+    /** The top {@code limit}; from the database when Redis is unavailable or another instance is rebuilding the set. */
     public List<Ranked> top(int limit) {
-        ensureComplete();
+        if (!complete()) {
+            return ranked(fromDatabase(), limit);
+        }
         List<ScoredEntry<String>> entries = breaker.callAsync("read the best sellers", () -> redisson.<String>getScoredSortedSet(SET,
                 StringCodec.INSTANCE).entryRangeReversedAsync(0, limit + 9).thenApply(c -> (List<ScoredEntry<String>>) new ArrayList<>(c)), null);
         return ranked(entries == null ? fromDatabase() : entries, limit);
@@ -138,18 +140,19 @@ public class BestSellers {
     /** One product's place; 404 if it does not exist or sold nothing. */
     public Ranked rank(long productId) {
         String name = catalog.find(productId).name();
-        ensureComplete();
-        var set = redisson.<String>getScoredSortedSet(SET, StringCodec.INSTANCE);
-        Integer index = breaker.callAsync("rank a best seller", () -> set.revRankAsync(String.valueOf(productId)), UNAVAILABLE);
-        if (index == null) {
-            throw new NotFoundException("Product " + productId + " has no sales yet");
+        if (complete()) {
+            var set = redisson.<String>getScoredSortedSet(SET, StringCodec.INSTANCE);
+            Integer index = breaker.callAsync("rank a best seller", () -> set.revRankAsync(String.valueOf(productId)), UNAVAILABLE);
+            if (index == null) {
+                throw new NotFoundException("Product " + productId + " has no sales yet");
+            }
+            Double score = index == UNAVAILABLE ? null
+                    : breaker.callAsync("score a best seller", () -> set.getScoreAsync(String.valueOf(productId)), null);
+            if (score != null) {
+                return new Ranked(index + 1, productId, name, Math.round(score));
+            }
         }
-        Double score = index == UNAVAILABLE ? null
-                : breaker.callAsync("score a best seller", () -> set.getScoreAsync(String.valueOf(productId)), null);
-        if (score != null) {
-            return new Ranked(index + 1, productId, name, Math.round(score));
-        }
-        List<ScoredEntry<String>> all = fromDatabase(); // Redis unavailable
+        List<ScoredEntry<String>> all = fromDatabase(); // Redis unavailable, or the set is being rebuilt elsewhere
         for (int i = 0; i < all.size(); i++) {
             if (all.get(i).getValue().equals(String.valueOf(productId))) {
                 return new Ranked(i + 1, productId, name, Math.round(all.get(i).getScore()));
@@ -164,12 +167,14 @@ public class BestSellers {
                 .map(e -> new ScoredEntry<>(e.getValue().doubleValue(), String.valueOf(e.getKey()))).toList();
     }
 
-    /** Rebuilds the set from the database if its sentinel is gone. */
-    void ensureComplete() {
+    /**
+     * Whether the set can be read: its sentinel is there, or this call rebuilt it. False while another
+     * instance holds the rebuild's lease (the set is missing or partial meanwhile) and when Redis is
+     * unavailable: readers then compute from the database.
+     */
+    boolean complete() {
         Long complete = breaker.callAsync("check the best sellers", () -> redisson.getKeys().countExistsAsync(COMPLETE), null);
-        if (complete != null && complete == 0L) {
-            rebuild();
-        }
+        return complete != null && (complete == 1L || rebuild());
     }
 
     /** Recomputes the set from every order, under a lease so that one instance does it; true if done. */

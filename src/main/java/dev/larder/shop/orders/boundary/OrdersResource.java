@@ -24,19 +24,16 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Checkout of the session's cart, and the session's orders. An order belongs to the session that
- * placed it, through a random owner token the session keeps (session ids rotate); anyone else gets
- * 404. {@code Idempotency-Key} makes a retried checkout return the first order.
+ * placed it, through the owner token the session got with its first cart line (session ids rotate);
+ * anyone else gets 404. {@code Idempotency-Key} makes a retried checkout return the first order.
  */
 @Path("orders")
 @ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class OrdersResource {
-
-    static final String OWNER = "orders:owner";
 
     @Inject
     Carts carts;
@@ -59,12 +56,11 @@ public class OrdersResource {
         HttpSession session = request.getSession(false);
         Map<Long, Integer> lines = session == null ? Map.of() : carts.lines(session);
         Optional<String> key = Optional.ofNullable(idempotencyKey);
-        String owner = session == null ? null : owner(session);
+        String owner = session == null ? null : carts.owner(session);
         if (lines.isEmpty() && (owner == null || key.isEmpty())) {
             throw new BadRequestException("The cart is empty");
         }
-        Orders.Placed placed = lines.isEmpty() ? orders.replay(owner, key.get())
-                .orElseThrow(() -> new BadRequestException("The cart is empty")) : orders.checkout(owner, key, lines);
+        Orders.Placed placed = lines.isEmpty() ? replay(owner, key.get()) : place(owner, key, lines);
         if (!placed.replayed()) {
             carts.empty(session);
             bestSellers.count(placed.order());
@@ -75,11 +71,24 @@ public class OrdersResource {
                 .entity(placed.order()).build();
     }
 
+    /** A concurrent retry that locked other rows (its cart changed meanwhile) loses at the key's unique index: it replays. */
+    private Orders.Placed place(String owner, Optional<String> key, Map<Long, Integer> lines) {
+        try {
+            return orders.checkout(owner, key, lines);
+        } catch (Orders.KeyTaken taken) {
+            return replay(owner, key.orElseThrow());
+        }
+    }
+
+    private Orders.Placed replay(String owner, String key) {
+        return orders.replay(owner, key).orElseThrow(() -> new BadRequestException("The cart is empty"));
+    }
+
     @GET
     @Path("{id: [0-9]{1,19}}")
     public Order order(@Context HttpServletRequest request, @PathParam("id") String id) {
-        HttpSession session = request.getSession(false);
-        if (!(session != null && session.getAttribute(OWNER) instanceof String owner)) {
+        String owner = Carts.existingOwner(request.getSession(false));
+        if (owner == null) {
             throw notFound(id);
         }
         try {
@@ -91,14 +100,5 @@ public class OrdersResource {
 
     private static NotFoundException notFound(String id) {
         return new NotFoundException("No order " + id + " of this session");
-    }
-
-    private static String owner(HttpSession session) {
-        if (session.getAttribute(OWNER) instanceof String token) {
-            return token;
-        }
-        String token = UUID.randomUUID().toString();
-        session.setAttribute(OWNER, token);
-        return token;
     }
 }

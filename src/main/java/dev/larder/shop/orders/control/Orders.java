@@ -16,9 +16,11 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.core.Response;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -34,8 +36,9 @@ import javax.cache.integration.CacheLoader;
  * never deadlock and never both sell the last unit), every line's stock is checked and decremented,
  * prices are the database's at that moment, and the products and pages are invalidated through the
  * caches' outbox in the same transaction. A retry with the same {@code Idempotency-Key} from the same
- * owner returns the first order, even if both arrive at once (the second waits for the first's locks
- * and then finds its order).
+ * owner returns the first order, even if both arrive at once: the second waits for the first's locks
+ * and then finds its order, or, if it locked other rows, the unique index of (owner, key) refuses it
+ * ({@link KeyTaken}) and the caller replays.
  */
 @ApplicationScoped
 @Transactional
@@ -60,6 +63,16 @@ public class Orders {
      * left (empty for a replay).
      */
     public record Placed(Order order, boolean replayed, Map<Long, Integer> stockLeft) {
+    }
+
+    /**
+     * Another checkout of the same owner and key committed its order while this one ran on other rows
+     * (the unique index refused this one's); this transaction is rolled back, replay the first order.
+     */
+    public static final class KeyTaken extends RuntimeException {
+        KeyTaken(Throwable cause) {
+            super("Idempotency-Key already used by a concurrent checkout", cause);
+        }
     }
 
     /** @param lines product id to quantity, at least one line */
@@ -88,7 +101,14 @@ public class Orders {
         pages.invalidate();
         OrderRow order = new OrderRow(owner, idempotencyKey.orElse(null), ordered, now);
         em.persist(order);
-        em.flush();
+        try {
+            em.flush();
+        } catch (PersistenceException e) {
+            if (idempotencyKey.isPresent() && uniqueViolation(e)) {
+                throw new KeyTaken(e);
+            }
+            throw e;
+        }
         return new Placed(order.toOrder(), false, stockLeft);
     }
 
@@ -126,6 +146,15 @@ public class Orders {
         return key.flatMap(k -> em.createNamedQuery("OrderRow.byKey", OrderRow.class)
                 .setParameter("owner", owner).setParameter("key", k)
                 .getResultStream().findFirst()).map(o -> new Placed(o.toOrder(), true, Map.of()));
+    }
+
+    private static boolean uniqueViolation(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void requireStock(Map<Long, Integer> lines, SortedMap<Long, ProductRow> rows) {

@@ -121,4 +121,36 @@ class ReadThroughTest {
         assertThat(systemOfRecord).doesNotContainKey("k");
         assertThat(onB.get("k")).as("absent values are not cached").isNull();
     }
+
+    /** The outage guarantee of the annotation path: Redis paused, a read costs one timeout, then the loader answers at once. */
+    @Test
+    void withRedisPausedReadsAreAnsweredByTheLoaderAndStoreNothing() throws Exception {
+        systemOfRecord.put("k", "v1");
+        ReadThrough<String, String> onA = on(a);
+        redis.pause();
+        try {
+            long first = System.nanoTime();
+            assertThat(onA.get("k")).isEqualTo("v1");
+            long firstMillis = (System.nanoTime() - first) / 1_000_000;
+            systemOfRecord.put("k", "v2");
+            long laterMillis = 0;
+            for (int i = 0; i < 20; i++) {
+                long read = System.nanoTime();
+                assertThat(onA.get("k")).as("straight from the loader").isEqualTo("v2");
+                laterMillis = Math.max(laterMillis, (System.nanoTime() - read) / 1_000_000);
+            }
+
+            assertThat(firstMillis).as("one timeout (1 s), no retry").isLessThan(1_500);
+            assertThat(laterMillis).as("each read with the breaker open: the loader's 50 ms, no wait for Redis").isLessThan(150);
+            assertThat(loads.get()).isEqualTo(21);
+        } finally {
+            redis.resume();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!a.breaker.closed() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        systemOfRecord.put("k", "v3");
+        assertThat(onA.get("k")).as("nothing was stored while Redis was away").isEqualTo("v3");
+    }
 }

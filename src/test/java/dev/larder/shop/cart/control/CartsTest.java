@@ -32,6 +32,7 @@ class CartsTest {
                 case "getAttributeNames" -> Collections.enumeration(Set.copyOf(attributes.keySet()));
                 case "setAttribute" -> attributes.put((String) args[0], args[1]);
                 case "removeAttribute" -> attributes.remove((String) args[0]);
+                case "getId" -> "session-id-1";
                 default -> throw new UnsupportedOperationException(method.getName());
             });
     final Carts carts = new Carts();
@@ -51,7 +52,7 @@ class CartsTest {
         carts.set(session, 7, 2);
         CartView view = carts.set(session, 3, 1);
 
-        assertThat(attributes).containsOnly(Map.entry("cart:7", 2), Map.entry("cart:3", 1));
+        assertThat(attributes).containsOnlyKeys("cart:7", "cart:3", Carts.OWNER).containsEntry("cart:7", 2).containsEntry("cart:3", 1);
         assertThat(view.items()).extracting(CartView.Item::productId).containsExactly(3L, 7L);
         assertThat(view.totalCents()).isEqualTo(2 * 70 + 30);
     }
@@ -65,7 +66,32 @@ class CartsTest {
         assertThat(carts.remove(session, 1).items()).extracting(CartView.Item::productId).containsExactly(2L);
         carts.empty(session);
 
-        assertThat(attributes).containsOnlyKeys("other");
+        assertThat(attributes).as("the owner token stays: the session's orders still belong to it")
+                .containsOnlyKeys("other", Carts.OWNER);
+    }
+
+    /** So that concurrent checkouts of a session all see the token its orders belong to (none mints its own). */
+    @Test
+    void theOwnerTokenIsMintedWithTheFirstLineAndNeverChanges() {
+        assertThat(carts.owner(session)).as("no cart, no owner").isNull();
+        carts.set(session, 7, 2);
+        String owner = carts.owner(session);
+        carts.set(session, 3, 1);
+        carts.empty(session);
+        carts.set(session, 4, 1);
+
+        assertThat(owner).isNotBlank().isEqualTo(attributes.get(Carts.OWNER));
+        assertThat(carts.owner(session)).isEqualTo(owner);
+        assertThat(Carts.existingOwner(session)).isEqualTo(owner);
+    }
+
+    @Test
+    void aSessionWithLinesFromBeforeOwnerTokensGetsOneDerivedFromItsIdWhichEveryRequestAgreesOn() {
+        attributes.put("cart:5", 1);
+
+        String derived = carts.owner(session);
+        attributes.remove(Carts.OWNER); // a concurrent request that had loaded the session before this one saved
+        assertThat(carts.owner(session)).isEqualTo(derived).startsWith("s-").hasSizeLessThanOrEqualTo(64);
     }
 
     @Test

@@ -34,11 +34,14 @@ import org.postgresql.ds.PGSimpleDataSource;
  * test makes databases of its own: H2 in memory, and {@code larder_mig_<random>} on the PostgreSQL at
  * {@code LARDER_IT_PG_HOST} (127.0.0.1:5432, user {@code LARDER_IT_PG_USER}, postgres), dropped after.
  * "Existing" means made by the DDL EclipseLink generated before Larder had migrations, captured in
- * {@code generated-ddl-<vendor>.sql} next to this class.
+ * {@code generated-ddl-<vendor>.sql} next to this class; V1 is that schema, later migrations add to it.
  */
 class MigrationsTest {
 
-    static final List<String> TABLES = List.of("larder_applied_entries", "larder_cache_outbox", "order_line", "orders", "product");
+    static final List<String> TABLES = List.of("category", "larder_applied_entries", "larder_cache_outbox", "order_line", "orders", "product");
+    /** The history of a database the migrations made, and of one they adopted. */
+    static final String[] CURRENT = {"1 larder schema: success", "2 categories: success"};
+    static final String[] ADOPTED = {"0 schema made before migrations: success", "1 larder schema: success", "2 categories: success"};
     static final List<String> SEQUENCES = List.of("larder_cache_outbox_ids", "order_ids", "product_ids");
 
     private final List<TestDatabase> made = new ArrayList<>();
@@ -58,11 +61,11 @@ class MigrationsTest {
         MigrateResult result = migrate(db);
 
         assertThat(result.success).isTrue();
-        assertThat(result.migrationsExecuted).isEqualTo(1);
-        assertThat(result.targetSchemaVersion).isEqualTo("1");
+        assertThat(result.migrationsExecuted).isEqualTo(2);
+        assertThat(result.targetSchemaVersion).isEqualTo("2");
         assertThat(tables(db)).containsExactlyElementsOf(TABLES);
         assertThat(sequences(db)).containsExactlyElementsOf(SEQUENCES);
-        assertThat(history(db)).containsExactly("1 larder schema: success");
+        assertThat(history(db)).containsExactly(CURRENT);
     }
 
     @ParameterizedTest
@@ -72,6 +75,7 @@ class MigrationsTest {
         migrate(migrated);
         DataSource generated = fresh(vendor);
         run(generated, vendor.generatedDdl());
+        run(generated, laterMigrations());
 
         assertThat(describe(migrated)).isNotEmpty().isEqualTo(describe(generated));
     }
@@ -81,15 +85,17 @@ class MigrationsTest {
     void adoptsADatabaseMadeByTheGeneratedDdlAndKeepsItsRows(Vendor vendor) throws SQLException, IOException {
         DataSource db = fresh(vendor);
         run(db, vendor.generatedDdl());
-        List<String> before = describe(db);
+        DataSource expected = fresh(vendor);
+        run(expected, vendor.generatedDdl());
+        run(expected, laterMigrations());
         run(db, List.of("INSERT INTO product (id, category, createdat, name, pricecents, sku, stock, updatedat, version, viewcount)"
                 + " VALUES (7, 'dairy', CURRENT_TIMESTAMP, 'Milk', 120, 'milk-1', 3, CURRENT_TIMESTAMP, 1, 0)"));
 
         MigrateResult result = migrate(db);
 
         assertThat(result.success).isTrue();
-        assertThat(history(db)).containsExactly("0 schema made before migrations: success", "1 larder schema: success");
-        assertThat(describe(db)).isEqualTo(before);
+        assertThat(history(db)).containsExactly(ADOPTED);
+        assertThat(describe(db)).isEqualTo(describe(expected));
         assertThat(query(db, "SELECT sku FROM product WHERE id = 7")).containsExactly("milk-1");
     }
 
@@ -118,7 +124,7 @@ class MigrationsTest {
 
         assertThat(again.success).isTrue();
         assertThat(again.migrationsExecuted).isZero();
-        assertThat(history(db)).containsExactly("1 larder schema: success");
+        assertThat(history(db)).containsExactly(CURRENT);
         assertThat(describe(db)).isEqualTo(before);
     }
 
@@ -141,8 +147,8 @@ class MigrationsTest {
         List<MigrateResult> results = migrateAtOnce(6, Vendor.POSTGRESQL.sameDatabaseAs(db));
 
         assertThat(results).allMatch(r -> r.success);
-        assertThat(results.stream().mapToInt(r -> r.migrationsExecuted).sum()).isEqualTo(1);
-        assertThat(history(db)).containsExactly("1 larder schema: success");
+        assertThat(results.stream().mapToInt(r -> r.migrationsExecuted).sum()).isEqualTo(2);
+        assertThat(history(db)).containsExactly(CURRENT);
         assertThat(tables(db)).containsExactlyElementsOf(TABLES);
     }
 
@@ -154,7 +160,7 @@ class MigrationsTest {
         List<MigrateResult> results = migrateAtOnce(6, Vendor.POSTGRESQL.sameDatabaseAs(db));
 
         assertThat(results).allMatch(r -> r.success);
-        assertThat(history(db)).containsExactly("0 schema made before migrations: success", "1 larder schema: success");
+        assertThat(history(db)).containsExactly(ADOPTED);
     }
 
     @Test
@@ -171,7 +177,7 @@ class MigrationsTest {
                 assertThat(waiting).isNotDone();
                 assertThat(query(db, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")).containsExactly("0");
             }
-            assertThat(waiting.get(30, TimeUnit.SECONDS).migrationsExecuted).isEqualTo(1);
+            assertThat(waiting.get(30, TimeUnit.SECONDS).migrationsExecuted).isEqualTo(2);
         } finally {
             instance.shutdownNow();
         }
@@ -290,6 +296,13 @@ class MigrationsTest {
     }
 
     // --- reading and writing schemas
+
+    /** The migrations after V1 (which is EclipseLink's generated DDL), as SQL statements. */
+    static List<String> laterMigrations() throws IOException {
+        try (InputStream in = MigrationsTest.class.getResourceAsStream("/db/migration/V2__categories.sql")) {
+            return statements(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
 
     static List<String> statements(String script) {
         StringBuilder sql = new StringBuilder();
