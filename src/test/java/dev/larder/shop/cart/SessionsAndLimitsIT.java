@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.larder.testing.Api;
 import dev.larder.testing.Redis;
+import dev.larder.testing.Tokens;
 import dev.larder.testing.TwoInstances;
 import dev.larder.testing.Concurrently;
 import java.net.http.HttpResponse;
@@ -60,6 +61,43 @@ class SessionsAndLimitsIT extends TwoInstances {
                 .as("200 requests from one address, each with a new key, quota 50").isEqualTo(50);
         assertThat(Redis.cli("EVAL", "return #redis.call('KEYS', 'larder:ratelimit:quota-keys:*')", "0"))
                 .as("one limiter key, the address's: fake keys add none").isEqualTo("1");
+    }
+
+    /**
+     * Issue 8: "an authenticated caller may be keyed by the token's subject". The server verifies a
+     * bearer token before any filter runs, on anonymous routes too, so the limiter keys a caller with
+     * a valid token by its subject: two subjects from one address each get the whole quota, and one
+     * subject through A and B shares one. (The two tokens share their {@code upn}: the subject counts.)
+     */
+    @Test
+    void callersWithValidTokensAreKeyedByTheirSubjectAcrossInstances() throws Exception {
+        a.awaitReady(Duration.ofSeconds(10));
+        b.awaitReady(Duration.ofSeconds(10));
+        String run = UUID.randomUUID().toString();
+        List<String> subjects = List.of("it-limited-" + run + "-1", "it-limited-" + run + "-2");
+        List<Map<String, String>> callers = subjects.stream()
+                .map(subject -> Map.of("Authorization", "Bearer " + Tokens.claims().with("sub", subject).sign())).toList();
+
+        List<HttpResponse<String>> answers = Concurrently.run(120, i -> (i % 2 == 0 ? a : b).request("GET", PROBE, callers.get(i / 2 % 2)));
+
+        for (int s = 0; s < 2; s++) {
+            int caller = s;
+            List<Integer> statuses = new ArrayList<>();
+            for (int i = 0; i < answers.size(); i++) {
+                if (i / 2 % 2 == caller) {
+                    statuses.add(answers.get(i).statusCode());
+                }
+            }
+            assertThat(statuses).as("subject %d: 60 requests over A and B, quota 50", caller).hasSize(60)
+                    .doesNotContain(401).filteredOn(status -> status != 429).hasSize(50);
+            assertThat(Redis.cli("EXISTS", "larder:ratelimit:quota-test:sub:" + sha256(subjects.get(caller)).substring(0, 32)))
+                    .as("subject %d's limiter key", caller).isEqualTo("1");
+        }
+    }
+
+    private static String sha256(String text) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.Principal;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -25,6 +26,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
@@ -36,7 +38,7 @@ import org.redisson.api.RedissonClient;
 /**
  * The rate-limit filter as the container runs it, on a real redis-server: who a request counts
  * against (a known API key, bound to a policy or not; an unknown one refused in {@code reject}
- * mode) and what it answers. Requests and responses are minimal stand-ins.
+ * mode; the subject of a token the server verified) and what it answers. Requests and responses are minimal stand-ins.
  */
 class RateLimitFilterTest {
 
@@ -105,12 +107,27 @@ class RateLimitFilterTest {
 
     /** A GET of {@code path} from {@code address}, with these headers. */
     static HttpServletRequest request(String address, String path, Map<String, String> headers) {
+        return request(address, path, headers, null);
+    }
+
+    /** The same, by a caller the server authenticated as {@code caller} (null: anonymous). */
+    static HttpServletRequest request(String address, String path, Map<String, String> headers, Principal caller) {
         return (HttpServletRequest) Proxy.newProxyInstance(RateLimitFilterTest.class.getClassLoader(),
                 new Class<?>[]{HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "getMethod" -> "GET";
                     case "getServletPath" -> path;
                     case "getRemoteAddr" -> address;
                     case "getHeader" -> headers.get((String) args[0]);
+                    case "getUserPrincipal" -> caller;
+                    default -> null;
+                });
+    }
+
+    /** The principal MP-JWT leaves on a request whose token it verified. */
+    static JsonWebToken token(String subject) {
+        return (JsonWebToken) Proxy.newProxyInstance(RateLimitFilterTest.class.getClassLoader(), new Class<?>[]{JsonWebToken.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getSubject", "getName" -> subject;
                     default -> null;
                 });
     }
@@ -224,6 +241,31 @@ class RateLimitFilterTest {
 
             assertThat(admitted).as("the partners' limit (3), not the route's (2)").hasValue(3);
             assertThat(limiterKeys("partners:key:" + sha256(PARTNER).substring(0, 32))).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aCallerWithAVerifiedTokenIsKeyedByItsSubjectNotByItsAddress() throws Exception {
+        try (RedisBreaker breaker = new RedisBreaker(() -> true, Duration.ofMinutes(10))) {
+            RateLimitFilter filter = filter(settings(), breaker);
+            String alice = "alice-" + UUID.randomUUID();
+            String bob = "bob-" + UUID.randomUUID();
+            String address = "198.51.100.10";
+
+            int aliceAdmitted = 0;
+            int bobAdmitted = 0;
+            for (int i = 0; i < 3; i++) { // the default policy admits 2 a minute
+                aliceAdmitted += send(filter, request(i % 2 == 0 ? address : "203.0.113.10", "/api/ping", Map.of(), token(alice))).passed ? 1 : 0;
+                bobAdmitted += send(filter, request(address, "/api/ping", Map.of(), token(bob))).passed ? 1 : 0;
+            }
+
+            assertThat(aliceAdmitted).as("one subject from two addresses shares one quota").isEqualTo(2);
+            assertThat(bobAdmitted).as("another subject from the same address has a quota of its own").isEqualTo(2);
+            assertThat(send(filter, request(address, "/api/ping", Map.of())).passed).as("the address itself was never counted").isTrue();
+            assertThat(limiterKeys("default:sub:" + sha256(alice).substring(0, 32))).isEqualTo(1);
+            assertThat(send(filter, request(address, "/api/ping", Map.of(), () -> "someone")).passed).isTrue();
+            assertThat(send(filter, request(address, "/api/ping", Map.of())).status)
+                    .as("a principal that is no token counted against the address: its second admission").isEqualTo(429);
         }
     }
 
