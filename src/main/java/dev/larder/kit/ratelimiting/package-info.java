@@ -29,18 +29,26 @@
  *
  * <p>Client identity cannot be forged: {@code X-API-Key} counts only when it is known
  * ({@code larder.ratelimit.api-keys}: SHA-256 hashes, each optionally {@code =<policy>} to bind the
- * key to a policy that replaces the route's); an unknown key is ignored (the request counts against
- * its address; the default) or refused with 401 ({@code larder.ratelimit.unknown-api-keys=reject}).
+ * key to a policy that replaces the route's); an unknown key is ignored (the request counts as if it
+ * had sent none; the default) or refused with 401 ({@code larder.ratelimit.unknown-api-keys=reject}).
  * So a client that sends a fresh random key with every request gets no fresh quota and adds no keys
- * to Redis. Otherwise the peer address; {@code X-Forwarded-For} only from
+ * to Redis. Otherwise a caller with a valid bearer token counts against the token's subject
+ * ({@code sub:} and the first 32 hex digits of its SHA-256: a bounded key that does not show who it
+ * is), wherever it connects from. The filter never reads the token itself: on Payara, MP-JWT is a
+ * Jakarta Security authentication mechanism that the container runs before the filter chain, on
+ * every request that carries a token (anonymous routes included): a valid one leaves its
+ * {@code JsonWebToken} as the request's principal, which is all the filter looks at, and a bad one
+ * is refused with 401 before any filter runs. So a request with a bad token is never counted (each
+ * costs the server a signature check, not a Redis call), and one the server accepts but
+ * {@code kit.access} refuses later (an {@code nbf} in the future) counts against its subject.
+ * Otherwise the peer address; {@code X-Forwarded-For} only from
  * {@code larder.ratelimit.trusted-proxies}. Answers carry {@code RateLimit-Policy} and
  * {@code RateLimit} (draft-ietf-httpapi-ratelimit-headers); refusals are 429 problem+json with
  * {@code Retry-After}. Redis unavailable: fail-open by default (configurable), behind the shared
  * breaker, counted in {@code larder_ratelimit_unavailable_total}.
  *
- * <p>Keys: {@code larder:ratelimit:<policy>:<client>} (hash of bucket number to count; expires one
- * window plus one bucket after the last admission; stale buckets are deleted by the next decision).
- * Out of scope: keying authenticated callers by their token's subject (the filter runs before
- * authentication).
+ * <p>Keys: {@code larder:ratelimit:<policy>:<client>} (client {@code key:<32 hex>},
+ * {@code sub:<32 hex>} or {@code ip:<address>}; hash of bucket number to count; expires one window
+ * plus one bucket after the last admission; stale buckets are deleted by the next decision).
  */
 package dev.larder.kit.ratelimiting;

@@ -31,7 +31,8 @@
  * {@link dev.larder.kit.redis.control.CodecErrors}) and from anything else (a bug, not caught).
  * {@link dev.larder.kit.redis.control.RedisBreaker} is shared by every Redis user: the first outage
  * opens it and is logged once with its cause; from then on every caller gets its fallback at once and
- * a background probe (every 250 ms, never a request) closes it when Redis answers. Fallbacks, per
+ * background probes (a new one every 250 ms even while earlier ones still wait for the timeout; never
+ * a request) close it when Redis answers. Fallbacks, per
  * user: caches read from the database and skip their writes (fail-open); sessions answer 503 to the
  * requests that need one (fail-closed: a cart cannot be kept elsewhere); the rate limiter lets the
  * request through or answers 503, as {@code larder.ratelimit.fail-open} says; events are dropped (the

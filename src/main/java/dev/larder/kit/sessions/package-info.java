@@ -6,7 +6,14 @@
  * read on the first {@code getSession} of a request and nothing at all happens for requests that
  * never ask: not even the cookie header is parsed, and no request attribute is stored (the wrapper
  * answers {@code getAttribute} for its own name), so the filter costs two small wrapper objects. Attribute values are JSON through the allow-listed codec; all of them together may not
- * exceed {@code larder.sessions.max-bytes} (413). Ids are 256 bits from {@code SecureRandom},
+ * exceed {@code larder.sessions.max-bytes} (413). A value the codec cannot handle is a bug, not an
+ * outage, kept apart as the caches keep theirs: counted in {@code larder_cache_codec_errors_total}
+ * and logged once per type, the breaker untouched, never a 503. One that cannot be read back (a type
+ * off the allow-list, a class renamed by a rolling deploy) is left out of the request's session and
+ * left in Redis, where an instance that can read it still does, until a request sets that attribute
+ * again or the session ends: the visitor keeps the rest of the session instead of an error on every
+ * request for up to the timeout. One that cannot be written fails the request with 500
+ * problem+json and writes nothing of it: answering 200 would tell the client a change was kept. Ids are 256 bits from {@code SecureRandom},
  * base64url; a cookie that is not of that form never reaches Redis. Attributes are values: change
  * one by setting it again (mutating a returned object is not saved). {@code setMaxInactiveInterval}
  * is not supported (one timeout for all sessions).

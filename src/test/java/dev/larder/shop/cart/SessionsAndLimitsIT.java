@@ -4,17 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.larder.testing.Api;
+import dev.larder.testing.Redis;
+import dev.larder.testing.Tokens;
 import dev.larder.testing.TwoInstances;
 import dev.larder.testing.Concurrently;
-import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,8 +59,45 @@ class SessionsAndLimitsIT extends TwoInstances {
 
         assertThat(answers.stream().filter(r -> r.statusCode() != 429).count())
                 .as("200 requests from one address, each with a new key, quota 50").isEqualTo(50);
-        assertThat(redis("EVAL", "return #redis.call('KEYS', 'larder:ratelimit:quota-keys:*')", "0"))
+        assertThat(Redis.cli("EVAL", "return #redis.call('KEYS', 'larder:ratelimit:quota-keys:*')", "0"))
                 .as("one limiter key, the address's: fake keys add none").isEqualTo("1");
+    }
+
+    /**
+     * Issue 8: "an authenticated caller may be keyed by the token's subject". The server verifies a
+     * bearer token before any filter runs, on anonymous routes too, so the limiter keys a caller with
+     * a valid token by its subject: two subjects from one address each get the whole quota, and one
+     * subject through A and B shares one. (The two tokens share their {@code upn}: the subject counts.)
+     */
+    @Test
+    void callersWithValidTokensAreKeyedByTheirSubjectAcrossInstances() throws Exception {
+        a.awaitReady(Duration.ofSeconds(10));
+        b.awaitReady(Duration.ofSeconds(10));
+        String run = UUID.randomUUID().toString();
+        List<String> subjects = List.of("it-limited-" + run + "-1", "it-limited-" + run + "-2");
+        List<Map<String, String>> callers = subjects.stream()
+                .map(subject -> Map.of("Authorization", "Bearer " + Tokens.claims().with("sub", subject).sign())).toList();
+
+        List<HttpResponse<String>> answers = Concurrently.run(120, i -> (i % 2 == 0 ? a : b).request("GET", PROBE, callers.get(i / 2 % 2)));
+
+        for (int s = 0; s < 2; s++) {
+            int caller = s;
+            List<Integer> statuses = new ArrayList<>();
+            for (int i = 0; i < answers.size(); i++) {
+                if (i / 2 % 2 == caller) {
+                    statuses.add(answers.get(i).statusCode());
+                }
+            }
+            assertThat(statuses).as("subject %d: 60 requests over A and B, quota 50", caller).hasSize(60)
+                    .doesNotContain(401).filteredOn(status -> status != 429).hasSize(50);
+            assertThat(Redis.cli("EXISTS", "larder:ratelimit:quota-test:sub:" + sha256(subjects.get(caller)).substring(0, 32)))
+                    .as("subject %d's limiter key", caller).isEqualTo("1");
+        }
+    }
+
+    private static String sha256(String text) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -115,22 +151,22 @@ class SessionsAndLimitsIT extends TwoInstances {
         assertThat(setCookie).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Lax").contains("Path=/");
         String id = setCookie.substring("LARDER_SESSION=".length(), setCookie.indexOf(';'));
         assertThat(id).matches("[A-Za-z0-9_-]{43}");
-        assertThat(redis("EXISTS", "larder:session:" + id)).isEqualTo("1");
-        long ttl = Long.parseLong(redis("TTL", "larder:session:" + id));
+        assertThat(Redis.cli("EXISTS", "larder:session:" + id)).isEqualTo("1");
+        long ttl = Long.parseLong(Redis.cli("TTL", "larder:session:" + id));
         assertThat(ttl).isBetween(1700L, 1800L);
     }
 
     @Test
     void aRequestThatNeverTouchesTheSessionWritesNothing() throws Exception {
         long id = product(a, 100);
-        String before = redis("EVAL", "return #redis.call('KEYS', 'larder:session:*')", "0");
+        String before = Redis.cli("EVAL", "return #redis.call('KEYS', 'larder:session:*')", "0");
 
         HttpResponse<String> answer = a.get("/api/products/" + id);
         HttpResponse<String> cart = a.get("/api/cart");
 
         assertThat(answer.headers().allValues("Set-Cookie")).isEmpty();
         assertThat(cart.headers().allValues("Set-Cookie")).isEmpty();
-        assertThat(redis("EVAL", "return #redis.call('KEYS', 'larder:session:*')", "0")).isEqualTo(before);
+        assertThat(Redis.cli("EVAL", "return #redis.call('KEYS', 'larder:session:*')", "0")).isEqualTo(before);
     }
 
     @Test
@@ -152,14 +188,14 @@ class SessionsAndLimitsIT extends TwoInstances {
         HttpResponse<String> first = a.request("PUT", "/api/cart/items/" + id, Map.of("Content-Type", "application/json"), "{\"quantity\":1}");
         String cookie = sessionCookie(first);
         try {
-            redisServer("redis-stop");
+            Redis.stop();
             HttpResponse<String> cart = a.request("GET", "/api/cart", Map.of("Cookie", cookie));
             assertThat(cart.statusCode()).isEqualTo(503);
             assertThat(cart.headers().firstValue("Content-Type")).hasValue("application/problem+json");
             assertThat(a.get("/api/ping").statusCode()).as("fail-open").isEqualTo(200);
             assertThat(a.metric("larder_ratelimit_unavailable_total")).isPositive();
         } finally {
-            redisServer("redis-start");
+            Redis.start();
         }
         a.awaitReady(Duration.ofSeconds(30));
         b.awaitReady(Duration.ofSeconds(30));
@@ -230,20 +266,5 @@ class SessionsAndLimitsIT extends TwoInstances {
         String setCookie = answer.headers().allValues("Set-Cookie").stream()
                 .filter(c -> c.startsWith("LARDER_SESSION=")).findFirst().orElseThrow();
         return setCookie.substring(0, setCookie.indexOf(';'));
-    }
-
-    private static String redis(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("redis-cli", "-c", "-p", System.getProperty("larder.it.redis-port"), "--raw"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        process.waitFor(20, TimeUnit.SECONDS);
-        return out;
-    }
-
-    private static void redisServer(String action) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("bash", "src/test/sh/it-env.sh", action, System.getProperty("larder.it.redis-port"))
-                .redirectErrorStream(true).start();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.larder.testing.Api;
 import dev.larder.testing.BootLog;
+import dev.larder.testing.Redis;
 import dev.larder.testing.Tokens;
 import dev.larder.testing.TwoInstances;
 import java.net.http.HttpResponse;

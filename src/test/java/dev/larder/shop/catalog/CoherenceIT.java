@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.larder.testing.Api;
+import dev.larder.testing.Redis;
 import dev.larder.testing.TwoInstances;
 import dev.larder.testing.Concurrently;
 import dev.larder.testing.Eventually;

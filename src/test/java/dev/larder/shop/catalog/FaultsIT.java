@@ -6,6 +6,7 @@ import dev.larder.testing.Api;
 import dev.larder.testing.Concurrently;
 import dev.larder.testing.Eventually;
 import dev.larder.testing.PayaraInstance;
+import dev.larder.testing.Redis;
 import dev.larder.testing.TcpProxy;
 import dev.larder.testing.TimedAnswer;
 import dev.larder.testing.TwoInstances;
@@ -68,6 +69,10 @@ class FaultsIT extends TwoInstances {
     static final Duration CUT_OFF_WRITE = Duration.ofMillis(2000);
     /** Issue 7: with one instance cut off from Redis, "the other instance serves it within 3 s". */
     static final Duration CUT_OFF_PROPAGATION = Duration.ofSeconds(3);
+    /** Issue 7: "recovery within 2 s after Redis answers": each instance's breaker closed by then. */
+    static final Duration RECOVERY = Duration.ofSeconds(2);
+    /** How long the breakers must then stay closed, serving from the cache and never the older value. */
+    static final Duration STEADY = Duration.ofSeconds(5);
     /** "Never the older one again": reads per instance after convergence. */
     static final int NEVER_AGAIN_READS = 20;
     static final Duration POLL = Duration.ofMillis(50);
@@ -246,6 +251,7 @@ class FaultsIT extends TwoInstances {
             Redis.resume();
         }
         long resumedAt = System.nanoTime();
+        Map<Api, Double> outages = breakersClose(softly, resumedAt, "after SIGCONT");
 
         softly.assertThat(slowOrFailed(first, WITHIN_REDIS_TIMEOUT)).as("the first reads of the pause: not 200 or slower than %s",
                 WITHIN_REDIS_TIMEOUT).isEmpty();
@@ -258,6 +264,7 @@ class FaultsIT extends TwoInstances {
         softly.assertThat(put.took()).as(put.toString()).isLessThanOrEqualTo(WITHIN_REDIS_TIMEOUT);
         if (put.status() == 200) {
             convergesAndStays(softly, path, changed, old, resumedAt, CONVERGENCE, "after SIGCONT");
+            staysClosedAndCaches(softly, id, changed, old, outages, "after SIGCONT");
         }
         softly.assertAll();
     }
@@ -405,6 +412,50 @@ class FaultsIT extends TwoInstances {
         assertThat(wrong).as("%d of 48 page reads with Redis killed", wrong.size()).isEmpty();
     }
 
+    /**
+     * Redis killed (no shutdown: every connection dropped at once) and started again empty, with a
+     * write made during the outage: nothing in Redis says the old value is stale, and the near caches
+     * of A and B held it. Both instances serve the write within 5 s of Redis answering and never the
+     * old value again, and their breakers close within 2 s and stay closed, reading from the cache.
+     */
+    @Test
+    @Order(8)
+    void withRedisKilledAWriteAnswers200AndAfterAnEmptyRestartBothInstancesServeItWithinFiveSecondsFromTheCache() throws Exception {
+        long id = Fixtures.create(a, "restarted-empty");
+        String path = "/api/products/" + id;
+        String old = name(a, path);
+        String changed = "Written while Redis was dead";
+        cachedEverywhere(id, old, a);
+        cachedEverywhere(id, old, b);
+
+        SoftAssertions softly = new SoftAssertions();
+        TimedAnswer put;
+        long startedAt;
+        try {
+            Redis.kill();
+            for (Api api : List.of(a, b)) {
+                softly.assertThat(name(api, path)).as("%s's read with Redis dead", via(api)).isEqualTo(old);
+            }
+            put = TimedAnswer.of("PUT via A", () -> a.json("PUT", path, Fixtures.draft(Fixtures.sku(id), changed, 300, "restarted-empty")));
+            for (Api api : List.of(a, b)) {
+                softly.assertThat(api.requiredMetric("larder_redis_breaker_open")).as("%s's breaker with Redis dead", via(api)).isEqualTo(1);
+                softly.assertThat(name(api, path)).as("%s's read after the PUT, Redis dead", via(api)).isEqualTo(changed);
+            }
+        } finally {
+            Redis.start();
+            startedAt = System.nanoTime();
+        }
+        Map<Api, Double> outages = breakersClose(softly, startedAt, "after the empty restart");
+
+        softly.assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        softly.assertThat(put.took()).as(put.toString()).isLessThanOrEqualTo(WITHIN_REDIS_TIMEOUT);
+        if (put.status() == 200) {
+            convergesAndStays(softly, path, changed, old, startedAt, CONVERGENCE, "after the empty restart");
+            staysClosedAndCaches(softly, id, changed, old, outages, "after the empty restart");
+        }
+        softly.assertAll();
+    }
+
     /** Reads every product through A and B and lists where one differs from its database row (and what C had acknowledged). */
     private List<String> differences(List<Long> ids, Map<Long, String> acknowledged) throws Exception {
         List<String> differ = new ArrayList<>();
@@ -457,6 +508,65 @@ class FaultsIT extends TwoInstances {
                 softly.assertThat(after).as("%s's %d reads once it served the new value", via, NEVER_AGAIN_READS).doesNotContain(old);
             }
         });
+    }
+
+    /**
+     * Each instance's breaker closes ({@code larder_redis_breaker_open} 0) within {@link #RECOVERY} of
+     * {@code since}, when Redis answered again; each one's outage count at that moment.
+     */
+    private Map<Api, Double> breakersClose(SoftAssertions softly, long since, String when) throws Exception {
+        List<Api> instances = List.of(a, b);
+        List<Double> open = Concurrently.run(2, i -> Eventually.within(remaining(since, RECOVERY), Duration.ofMillis(20), () -> {
+            double value = instances.get(i).requiredMetric("larder_redis_breaker_open");
+            if (value == 0) {
+                System.out.println("FaultsIT: " + via(instances.get(i)) + "'s breaker closed (seen) "
+                        + (System.nanoTime() - since) / 1_000_000 + " ms " + when);
+            }
+            return value;
+        }, value -> value == 0));
+        Map<Api, Double> outages = new LinkedHashMap<>();
+        for (int i = 0; i < 2; i++) {
+            softly.assertThat(open.get(i)).as("%s's breaker within %s %s", via(instances.get(i)), RECOVERY, when).isZero();
+            outages.put(instances.get(i), instances.get(i).requiredMetric(Api.OUTAGES));
+        }
+        return outages;
+    }
+
+    /**
+     * For {@link #STEADY}, reads through A and B never answer {@code old}, are served from the cache
+     * (hits rise with them: at most one load each, and once more if a near copy is dropped), and
+     * neither breaker opens again; the value is in Redis again.
+     */
+    private void staysClosedAndCaches(SoftAssertions softly, long id, String value, String old, Map<Api, Double> outagesAtClose,
+                                      String when) throws Exception {
+        String path = "/api/products/" + id;
+        Map<Api, Long> hitsBefore = new LinkedHashMap<>();
+        for (Api api : List.of(a, b)) {
+            hitsBefore.put(api, api.cacheStat("products", "hits"));
+        }
+        Map<Api, List<String>> seen = new LinkedHashMap<>(Map.of(a, new ArrayList<>(), b, new ArrayList<>()));
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < STEADY.toNanos()) {
+            for (Api api : List.of(a, b)) {
+                seen.get(api).add(name(api, path));
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+        for (Api api : List.of(a, b)) {
+            List<String> names = seen.get(api);
+            softly.assertThat(names).as("%s's %d reads over %s %s", via(api), names.size(), STEADY, when).doesNotContain(old);
+            softly.assertThat(api.cacheStat("products", "hits") - hitsBefore.get(api))
+                    .as("%s's cache hits for its %d reads over %s %s", via(api), names.size(), STEADY, when)
+                    .isGreaterThanOrEqualTo(names.size() - 2L);
+            softly.assertThat(api.requiredMetric(Api.OUTAGES)).as("%s's outages counted since its breaker closed %s", via(api), when)
+                    .isEqualTo(outagesAtClose.get(api));
+            softly.assertThat(api.requiredMetric("larder_redis_breaker_open")).as("%s's breaker %s later", via(api), STEADY).isZero();
+        }
+        softly.assertThat(Redis.cached("products", String.valueOf(id))).as("in Redis again %s", when).contains(value);
+    }
+
+    private String via(Api api) {
+        return api == a ? "A" : "B";
     }
 
     private static String name(Api api, String path) {

@@ -6,6 +6,7 @@ import dev.larder.testing.Api;
 import dev.larder.testing.Concurrently;
 import dev.larder.testing.Eventually;
 import dev.larder.testing.PayaraInstance;
+import dev.larder.testing.Redis;
 import dev.larder.testing.TcpProxy;
 import java.net.http.HttpResponse;
 import java.sql.Connection;

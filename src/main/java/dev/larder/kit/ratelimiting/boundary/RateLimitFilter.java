@@ -17,6 +17,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import dev.larder.kit.metrics.control.MirroredCounters;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -24,7 +25,8 @@ import org.redisson.api.RedissonClient;
 
 /**
  * Rate limiting for every request of the application (mapped in {@code web.xml}, before sessions):
- * finds the policy of the route, asks {@link RateLimiter} in Redis, and answers 429 problem+json
+ * finds the policy of the route and the client (a known API key, the verified token's subject, or
+ * the address: {@link ClientKeys}), asks {@link RateLimiter} in Redis, and answers 429 problem+json
  * with {@code Retry-After} when the client is over it. Every limited answer carries the IETF
  * {@code RateLimit-Policy} and {@code RateLimit} fields. With Redis unreachable it lets requests
  * through ({@code larder.ratelimit.fail-open=true}, the default) or answers 503; each such request
@@ -77,6 +79,15 @@ public class RateLimitFilter extends HttpFilter {
                 limiter::refusedFromMemory);
     }
 
+    /**
+     * The subject of the caller's bearer token, which the server has verified before any filter runs
+     * (MP-JWT authenticates every request that carries a token, anonymous routes included, and refuses
+     * a bad token with 401 before the filters); null for a request without one.
+     */
+    private static String subject(HttpServletRequest request) {
+        return request.getUserPrincipal() instanceof JsonWebToken token ? token.getSubject() : null;
+    }
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
@@ -93,7 +104,7 @@ public class RateLimitFilter extends HttpFilter {
             return;
         }
         ClientKeys.Client client = clients.identify(request.getRemoteAddr(), request.getHeader("X-API-Key"),
-                request.getHeader("X-Forwarded-For"));
+                request.getHeader("X-Forwarded-For"), subject(request));
         if (client.rejected()) {
             response.setHeader("WWW-Authenticate", "ApiKey header=\"X-API-Key\"");
             Problems.write(response, new Problem(401, "Unauthorized", "Unknown API key in X-API-Key"));

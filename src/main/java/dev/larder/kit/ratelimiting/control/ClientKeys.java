@@ -15,8 +15,9 @@ import java.util.stream.Collectors;
 
 /**
  * Who a request counts against: a <em>known</em> API key (its SHA-256 is configured; the key itself
- * is never stored or logged), else its address. An unknown key cannot buy a fresh quota: it is
- * refused, or ignored so that the request counts against its address, as configured. {@code
+ * is never stored or logged), else the subject of the caller's verified token, else its address. An
+ * unknown key cannot buy a fresh quota: it is refused, or ignored so that the request counts against
+ * the subject or address, as configured. {@code
  * X-Forwarded-For} is read only when the peer is a trusted proxy, from the right, skipping further
  * trusted proxies: the first untrusted hop is the client. Addresses are parsed as literals only,
  * never looked up in DNS.
@@ -29,7 +30,7 @@ public final class ClientKeys {
     /**
      * The client a request counts against.
      *
-     * @param id       {@code key:<hash prefix>} or {@code ip:<address>}, part of its Redis key
+     * @param id       {@code key:<hash prefix>}, {@code sub:<hash prefix>} or {@code ip:<address>}, part of its Redis key
      * @param policy   the policy a known key is bound to, if any (it replaces the route's policy)
      * @param rejected an unknown key under {@link UnknownKeys#REJECT}: answer 401
      */
@@ -58,6 +59,14 @@ public final class ClientKeys {
     }
 
     public Client identify(String peer, String apiKey, String forwardedFor) {
+        return identify(peer, apiKey, forwardedFor, null);
+    }
+
+    /**
+     * @param subject the subject of a token the server has verified (never one read from the request
+     *                by anyone else), or null for an anonymous request
+     */
+    public Client identify(String peer, String apiKey, String forwardedFor, String subject) {
         if (apiKey != null && !apiKey.isEmpty()) {
             String hash = sha256(apiKey);
             Optional<String> policy = knownKeys.get(hash);
@@ -67,6 +76,9 @@ public final class ClientKeys {
             if (unknownKeys == UnknownKeys.REJECT) {
                 return new Client("", Optional.empty(), true);
             }
+        }
+        if (subject != null && !subject.isEmpty()) {
+            return new Client("sub:" + sha256(subject).substring(0, 32), Optional.empty(), false);
         }
         return new Client(address(peer, forwardedFor), Optional.empty(), false);
     }

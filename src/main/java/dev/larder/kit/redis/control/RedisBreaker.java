@@ -8,9 +8,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -24,10 +27,14 @@ import java.util.logging.Logger;
  * <p>Closed, every call goes to Redis. The first call that fails because Redis is unreachable,
  * refused, paused or slow (a {@link RedisFailures#isOutage Redis outage}, never a codec error or a
  * bug) opens it: the outage is logged once with its cause and every caller from then on gets its
- * fallback at once, without touching Redis. While open, a background probe (not a request) asks
- * Redis for one round trip every {@code probeInterval}; the first answer closes the breaker, which
- * is logged once with how long the outage lasted. So no request pays a timeout once the breaker is
- * open, and recovery comes within one probe interval plus one round trip of Redis answering. Calls
+ * fallback at once, without touching Redis. While open, background probes (never a request) ask
+ * Redis for one round trip, a new one every {@code probeInterval} even while earlier ones still wait
+ * (at most {@value #MAX_PROBES} at once): a probe that started just before Redis came back may wait
+ * out the whole timeout (its connection is still being re-established, or a proxy in front of Redis
+ * accepted it and answers nothing), and recovery must not wait for it. The first answer closes the
+ * breaker, which is logged once with how long the outage lasted. So no request pays a timeout once
+ * the breaker is open, and recovery comes within one probe interval plus one round trip of Redis
+ * answering (plus however long the client takes to connect again). Calls
  * made through {@link #callAsync} are released the moment the breaker opens: a request that was
  * queued behind others for a connection to a stalled Redis gets its fallback then, instead of
  * paying a second timeout of its own.
@@ -52,11 +59,17 @@ public class RedisBreaker implements AutoCloseable {
     private final List<BooleanSupplier> beforeClosing = new CopyOnWriteArrayList<>();
     private final ThreadLocal<Boolean> recovering = ThreadLocal.withInitial(() -> false);
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor(r -> {
+    /** Probes waiting for Redis at once, at most: one timeout's worth of probe intervals is enough. */
+    static final int MAX_PROBES = 4;
+
+    private final ScheduledExecutorService prober = Executors.newScheduledThreadPool(MAX_PROBES + 1, r -> {
         Thread thread = new Thread(r, "larder-redis-breaker-probe");
         thread.setDaemon(true);
         return thread;
     });
+    private final AtomicInteger probing = new AtomicInteger();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile ScheduledFuture<?> probes;
     final LongAdder opened = new LongAdder();
     final LongAdder shortCircuited = new LongAdder();
     final LongAdder commandErrors = new LongAdder();
@@ -196,7 +209,7 @@ public class RedisBreaker implements AutoCloseable {
                     + " probing every " + probeMillis + " ms", cause);
             inFlight.forEach(waiting -> waiting.completeExceptionally(RELEASED));
             onOpen.forEach(Runnable::run);
-            prober.schedule(this::probe, probeMillis, TimeUnit.MILLISECONDS);
+            probes = prober.scheduleWithFixedDelay(this::startProbe, probeMillis, probeMillis, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -237,18 +250,42 @@ public class RedisBreaker implements AutoCloseable {
         return shortCircuited.sum();
     }
 
-    void probe() {
-        boolean closing = false;
-        try {
-            closing = answers() && beforeClosing.stream().allMatch(this::completed);
-        } finally {
-            if (!closing) {
-                prober.schedule(this::probe, probeMillis, TimeUnit.MILLISECONDS);
-            }
-        }
-        if (!closing) {
+    /** Every probe interval while open: one more probe, unless {@value #MAX_PROBES} still wait for Redis. */
+    private void startProbe() {
+        if (probing.incrementAndGet() > MAX_PROBES) {
+            probing.decrementAndGet();
             return;
         }
+        try {
+            prober.execute(this::probe);
+        } catch (RejectedExecutionException closed) {
+            probing.decrementAndGet();
+        }
+    }
+
+    /**
+     * One probe; on an answer, the closing steps (one probe at a time), then the breaker closes,
+     * unless it opened again meanwhile for a new outage that this probe did not see the start of.
+     */
+    private void probe() {
+        long outage = opened.sum();
+        try {
+            if (open.get() && answers() && closing.compareAndSet(false, true)) {
+                try {
+                    if (open.get() && opened.sum() == outage && beforeClosing.stream().allMatch(this::completed)) {
+                        closeAfterTheOutage();
+                    }
+                } finally {
+                    closing.set(false);
+                }
+            }
+        } finally {
+            probing.decrementAndGet();
+        }
+    }
+
+    private void closeAfterTheOutage() {
+        probes.cancel(false);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAtNanos);
         open.set(false);
         LOG.info(() -> "Redis answers again after " + millis + " ms; using it again");

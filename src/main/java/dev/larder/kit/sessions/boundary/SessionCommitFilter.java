@@ -13,9 +13,10 @@ import java.lang.annotation.Annotation;
  * Writes the session of a JAX-RS request to Redis after the resource (or an exception mapper) has
  * answered and before the answer is written, so that a failure can still change the answer: Redis
  * unavailable becomes a complete 503 problem+json (instead of the resource's answer, whose session
- * change was not saved), a value the codec refuses a 500 (a bug, logged). The request's
- * {@link SessionRequest} is found through the request attribute that {@link SessionFilter} sets (a
- * servlet attribute is a request property in JAX-RS).
+ * change was not saved), a value the codec refuses a 500 problem+json (a bug: counted in
+ * {@code larder_cache_codec_errors_total} and logged once per type, never taken for an outage). The
+ * request's {@link SessionRequest} is found through the request attribute that {@link SessionFilter}
+ * sets (a servlet attribute is a request property in JAX-RS).
  */
 @Provider
 public class SessionCommitFilter implements ContainerResponseFilter {

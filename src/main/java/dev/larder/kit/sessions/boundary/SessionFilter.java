@@ -1,8 +1,11 @@
 package dev.larder.kit.sessions.boundary;
 
+import dev.larder.kit.redis.control.CodecErrors;
 import dev.larder.kit.redis.control.RedisBreaker;
+import dev.larder.kit.rest.boundary.ClientVisible;
 import dev.larder.kit.rest.boundary.Problem;
 import dev.larder.kit.rest.boundary.Problems;
+import dev.larder.kit.sessions.control.SessionCodecException;
 import dev.larder.kit.sessions.control.SessionRequest;
 import dev.larder.kit.sessions.control.SessionSettings;
 import dev.larder.kit.sessions.control.SessionUnavailableException;
@@ -25,7 +28,8 @@ import org.redisson.api.RedissonClient;
  * {@link CommittingResponse} when the body opens. Redis failing there throws
  * {@link SessionUnavailableException} out of {@code getOutputStream()}/{@code getWriter()}; if the
  * servlet lets it through, this filter answers 503 problem+json in place of whatever the servlet had
- * set (nothing of its body is out yet). Whatever changed after the body opened is written when the
+ * set (nothing of its body is out yet). A value the codec refuses ({@link SessionCodecException}, a
+ * bug) is answered the same way, as 500. Whatever changed after the body opened is written when the
  * request ends; a failure then, with the answer committed, is left to the container.
  */
 public class SessionFilter extends HttpFilter {
@@ -39,13 +43,16 @@ public class SessionFilter extends HttpFilter {
     @Inject
     Config config;
 
+    @Inject
+    CodecErrors codecErrors;
+
     private SessionStore store;
     private SessionSettings settings;
     private boolean enabled;
 
     @Override
     public void init() {
-        store = new SessionStore(redisson);
+        store = new SessionStore(redisson, codecErrors);
         settings = SessionSettings.of(key -> config.getOptionalValue(key, String.class));
         enabled = config.getOptionalValue("larder.sessions.enabled", Boolean.class).orElse(true);
     }
@@ -61,12 +68,14 @@ public class SessionFilter extends HttpFilter {
         try {
             chain.doFilter(sessions, new CommittingResponse(response, sessions::commit));
             sessions.commit();
-        } catch (SessionUnavailableException unavailable) {
+        } catch (SessionUnavailableException | SessionCodecException failed) {
             if (response.isCommitted()) {
-                throw unavailable; // part of the answer is out: the container ends it as it can
+                throw failed; // part of the answer is out: the container ends it as it can
             }
             response.reset();
-            Problems.write(response, new Problem(503, "Service Unavailable", unavailable.getMessage()));
+            int status = ((ClientVisible) failed).status();
+            Problems.write(response, new Problem(status, status == 503 ? "Service Unavailable" : "Internal Server Error",
+                    failed.getMessage()));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.larder.kit.sessions.control;
 
 import dev.larder.kit.redis.control.RedisBreaker;
+import dev.larder.kit.redis.control.RedisFailures;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
@@ -151,6 +152,7 @@ public class SessionRequest extends HttpServletRequestWrapper {
      * counts as ended for the rest of the request. After a failure, later calls do nothing.
      *
      * @throws SessionUnavailableException if Redis is unavailable (the request's changes are lost)
+     * @throws SessionCodecException if a changed value cannot be stored (nothing is written)
      */
     public void commit() {
         if (session == null || session.isInvalid() || abandoned
@@ -196,24 +198,40 @@ public class SessionRequest extends HttpServletRequestWrapper {
         response.addCookie(cookie);
     }
 
-    /**
-     * Redis unavailable (or the shared breaker open) becomes a 503 for this request; the breaker logs
-     * the outage once. A codec error is a bug and propagates as one.
-     */
     /** Like {@link #redis}, for a call the shared breaker can stop waiting for when it opens. */
     private <T> T redisAsync(java.util.function.Supplier<java.util.concurrent.CompletionStage<T>> call) {
-        Optional<T> result = breaker.callAsync("use a session", () -> call.get().thenApply(Optional::ofNullable), null);
+        Optional<T> result;
+        try {
+            result = breaker.callAsync("use a session", () -> call.get().thenApply(Optional::ofNullable), null);
+        } catch (RedisFailures.CodecError e) {
+            throw codecError(e);
+        }
         if (result == null) {
             throw new SessionUnavailableException();
         }
         return result.orElse(null);
     }
 
+    /**
+     * Redis unavailable (or the shared breaker open) becomes a 503 for this request; the breaker logs
+     * the outage once. A value the codec refuses is a bug, not an outage: counted and logged once per
+     * type, and a 500 for this request; the breaker stays as it is.
+     */
     private <T> T redis(java.util.function.Supplier<T> call) {
-        Optional<T> result = breaker.call("use a session", () -> Optional.ofNullable(call.get()), null);
+        Optional<T> result;
+        try {
+            result = breaker.call("use a session", () -> Optional.ofNullable(call.get()), null);
+        } catch (RedisFailures.CodecError e) {
+            throw codecError(e);
+        }
         if (result == null) {
             throw new SessionUnavailableException();
         }
         return result.orElse(null);
+    }
+
+    private SessionCodecException codecError(RedisFailures.CodecError error) {
+        store.codecErrors().record("store a session", error);
+        return new SessionCodecException(error);
     }
 }

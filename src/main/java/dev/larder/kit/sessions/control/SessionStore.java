@@ -1,5 +1,8 @@
 package dev.larder.kit.sessions.control;
 
+import dev.larder.kit.redis.control.CodecErrors;
+import dev.larder.kit.redis.control.JsonCodec;
+import dev.larder.kit.redis.control.RedisFailures;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -14,6 +17,8 @@ import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.client.codec.Codec;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.codec.CompositeCodec;
 
 /**
  * Sessions in Redis: one hash {@code larder:session:<id>} per session, one field per attribute, values
@@ -25,6 +30,12 @@ import org.redisson.client.codec.Codec;
  * saves) and routed by that key, so it runs on a Cluster: a save touches only the fields that changed, so concurrent
  * requests that change different attributes all survive, and it writes nothing at all when the key
  * is gone (invalidated, rotated away or expired) unless the session was created by the saving request.
+ *
+ * <p>A value the codec cannot read back (a type off the allow-list, a class renamed by a rolling
+ * deploy) is a bug, not an outage: it is counted and logged once per type by {@link CodecErrors} and
+ * left out of the loaded session, while its field stays in Redis (an instance that can read it still
+ * does) until the session ends or a request sets that attribute again. A value it cannot write throws
+ * while the save is prepared, before anything reaches Redis.
  */
 public class SessionStore {
 
@@ -57,13 +68,27 @@ public class SessionStore {
             """;
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Field names as text, values as the stored bytes: each value is decoded on its own. */
+    private static final Codec RAW = new CompositeCodec(StringCodec.INSTANCE, ByteArrayCodec.INSTANCE);
 
     private final RedissonClient redisson;
     private final Codec codec;
+    private final CodecErrors codecErrors;
 
+    /** A store whose codec errors are counted by a {@link CodecErrors} of its own (tests, tools). */
     public SessionStore(RedissonClient redisson) {
+        this(redisson, new CodecErrors());
+    }
+
+    public SessionStore(RedissonClient redisson, CodecErrors codecErrors) {
         this.redisson = redisson;
         this.codec = redisson.getConfig().getCodec();
+        this.codecErrors = codecErrors;
+    }
+
+    /** Where this store counts values that could not go through the codec. */
+    public CodecErrors codecErrors() {
+        return codecErrors;
     }
 
     public static String newId() {
@@ -82,9 +107,27 @@ public class SessionStore {
         return loadAsync(id).toCompletableFuture().join();
     }
 
-    /** {@link #load}, as a future (so that the shared breaker can stop waiting for it). */
+    /**
+     * {@link #load}, as a future (so that the shared breaker can stop waiting for it). A value the
+     * codec cannot read is left out (counted and logged once per type).
+     */
     public CompletionStage<Map<String, Object>> loadAsync(String id) {
-        return redisson.<String, Object>getMap(PREFIX + id).readAllMapAsync();
+        return redisson.<String, byte[]>getMap(PREFIX + id, RAW).readAllMapAsync().thenApply(this::decoded);
+    }
+
+    private Map<String, Object> decoded(Map<String, byte[]> stored) {
+        Map<String, Object> entries = new LinkedHashMap<>();
+        stored.forEach((name, bytes) -> {
+            try {
+                entries.put(name, JsonCodec.value(codec, bytes));
+            } catch (RuntimeException e) {
+                if (!RedisFailures.isCodecError(e)) {
+                    throw e;
+                }
+                codecErrors.record("read session attribute '" + name + "' (left out of the session)", new RedisFailures.CodecError(e));
+            }
+        });
+        return entries;
     }
 
     /**
@@ -149,9 +192,8 @@ public class SessionStore {
     }
 
     private byte[] encode(Object value) {
-        return dev.larder.kit.redis.control.JsonCodec.bytes(codec, value);
+        return JsonCodec.bytes(codec, value);
     }
-
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);

@@ -38,6 +38,21 @@ class ClientKeysTest {
     }
 
     @Test
+    void aVerifiedTokensSubjectIsAClientOfItsOwnWhereverItComesFromButAKnownKeyWins() {
+        String alice = keys.identify("203.0.113.9", null, null, "alice@example.org").id();
+
+        assertThat(alice).startsWith("sub:").hasSize(36).doesNotContain("alice");
+        assertThat(keys.identify("198.51.100.2", null, "198.51.100.1", "alice@example.org").id()).as("from another address").isEqualTo(alice);
+        assertThat(keys.identify("203.0.113.9", null, null, "bob@example.org").id()).as("another subject, same address").isNotEqualTo(alice);
+        assertThat(keys.identify("203.0.113.9", "made-up-key", null, "alice@example.org").id()).as("an ignored unknown key").isEqualTo(alice);
+        assertThat(keys.identify("203.0.113.9", "secret-key", null, "alice@example.org").id()).isEqualTo(keys.of("1.2.3.4", "secret-key", null));
+        assertThat(keys.identify("203.0.113.9", null, null, "").id()).isEqualTo("ip:203.0.113.9");
+        ClientKeys strict = new ClientKeys("", hash("secret-key"), ClientKeys.UnknownKeys.REJECT);
+        assertThat(strict.identify("203.0.113.9", "made-up-key", null, "alice@example.org").rejected())
+                .as("an unknown key is refused whoever sends it").isTrue();
+    }
+
+    @Test
     void configuredKeysMustBeHashesNotKeys() {
         assertThatThrownBy(() -> new ClientKeys("", "secret-key", ClientKeys.UnknownKeys.IGNORE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("secret-key");

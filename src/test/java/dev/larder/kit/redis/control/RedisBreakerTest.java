@@ -6,9 +6,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** The breaker's report of call times (the {@code larder_redis_call_seconds} timer), without Redis. */
+/** The breaker without Redis: its report of call times (the {@code larder_redis_call_seconds} timer) and its probes. */
 class RedisBreakerTest {
 
     final List<String> timed = new CopyOnWriteArrayList<>();
@@ -38,6 +41,48 @@ class RedisBreakerTest {
 
             assertThat(breaker.call("read orders", () -> "v", "fallback")).isEqualTo("fallback");
             assertThat(timed).containsExactly("read products");
+        }
+    }
+
+    /**
+     * Issue 7, "recovery within 2 s after Redis answers": a probe that started just before Redis came
+     * back may still wait out the whole timeout (its connection was being re-established, or a proxy
+     * in front of Redis took it and answers nothing). The next probe does not wait for it.
+     */
+    @Test
+    void aProbeWaitingOutItsTimeoutDoesNotHoldBackTheNextSoRecoveryComesWithinAProbeInterval() throws Exception {
+        AtomicBoolean answering = new AtomicBoolean();
+        CountDownLatch probing = new CountDownLatch(1);
+        try (RedisBreaker breaker = new RedisBreaker(() -> {
+            boolean answers = answering.get();
+            probing.countDown();
+            if (!answers) {
+                sleep(1000); // the Redis timeout: this probe's connection was doomed before Redis came back
+            }
+            return answers;
+        }, Duration.ofMillis(100))) {
+            breaker.failed("a test", new RuntimeException("outage"));
+            assertThat(probing.await(5, TimeUnit.SECONDS)).isTrue();
+            sleep(50); // the first probe now waits out its timeout
+
+            answering.set(true);
+            long answeredAt = System.nanoTime();
+            while (!breaker.closed() && System.nanoTime() - answeredAt < TimeUnit.SECONDS.toNanos(3)) {
+                sleep(5);
+            }
+
+            long recoveryMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - answeredAt);
+            assertThat(breaker.closed()).isTrue();
+            assertThat(recoveryMillis).as("closed after Redis answered (probe interval 100 ms, the stuck probe's timeout 1 s)")
+                    .isLessThan(500);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.larder.kit.redis.control.CodecErrors;
 import dev.larder.kit.redis.control.RedisBreaker;
 import dev.larder.testing.RedisServer;
 import jakarta.servlet.ServletOutputStream;
@@ -22,8 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
 
 /**
- * The filter around a plain servlet (not JAX-RS) on a real redis-server that is paused between
- * reading the session and opening the body: the servlet's answer becomes a complete 503 problem+json.
+ * The filter around a plain servlet (not JAX-RS) on a real redis-server: paused between reading the
+ * session and opening the body, the servlet's answer becomes a complete 503 problem+json; a session
+ * value the codec refuses makes it a 500 problem+json, and Redis stays in use.
  */
 class SessionFilterTest {
 
@@ -81,23 +83,10 @@ class SessionFilterTest {
         try (RedisServer redis = RedisServer.start(); RedisBreaker breaker = new RedisBreaker(() -> true, Duration.ofMinutes(10))) {
             RedissonClient client = redis.client("dev.larder.", "java.lang.");
             try {
-                SessionFilter filter = new SessionFilter();
-                filter.redisson = client;
-                filter.breaker = breaker;
-                filter.config = (Config) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{Config.class},
-                        (proxy, method, args) -> Optional.empty());
-                filter.init();
-                Map<String, Object> attributes = new HashMap<>();
-                HttpServletRequest request = (HttpServletRequest) Proxy.newProxyInstance(getClass().getClassLoader(),
-                        new Class<?>[]{HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
-                            case "getContextPath" -> "";
-                            case "setAttribute" -> attributes.put((String) args[0], args[1]);
-                            case "getAttribute" -> attributes.get((String) args[0]);
-                            default -> null;
-                        });
+                SessionFilter filter = filter(client, breaker, new CodecErrors());
                 Recorded recorded = new Recorded();
 
-                filter.doFilter(request, recorded.response, (req, res) -> {
+                filter.doFilter(request(), recorded.response, (req, res) -> {
                     ((HttpServletRequest) req).getSession().setAttribute("cart:1", 1);
                     HttpServletResponse servlet = (HttpServletResponse) res;
                     servlet.setStatus(201);
@@ -120,6 +109,61 @@ class SessionFilterTest {
                 client.shutdown();
             }
         }
+    }
+
+    @Test
+    void aValueTheCodecRefusesAnswers500ProblemJsonAndIsCountedNotTakenForAnOutage() throws Exception {
+        try (RedisServer redis = RedisServer.start(); RedisBreaker breaker = new RedisBreaker(() -> true, Duration.ofMinutes(10))) {
+            RedissonClient client = redis.client("dev.larder.", "java.lang.");
+            try {
+                CodecErrors codecErrors = new CodecErrors();
+                SessionFilter filter = filter(client, breaker, codecErrors);
+                Recorded recorded = new Recorded();
+
+                filter.doFilter(request(), recorded.response, (req, res) -> {
+                    ((HttpServletRequest) req).getSession().setAttribute("lines", java.util.List.of(1, 2)); // immutable: off the allow-list
+                    HttpServletResponse servlet = (HttpServletResponse) res;
+                    servlet.setStatus(201);
+                    servlet.setHeader("Location", "/somewhere");
+                    servlet.getOutputStream().write("{\"created\":true}".getBytes(StandardCharsets.UTF_8));
+                });
+
+                assertThat(recorded.status).isEqualTo(500);
+                assertThat(recorded.contentType).isEqualTo("application/problem+json");
+                assertThat(recorded.headers).doesNotContainKey("Location");
+                JsonNode problem = new ObjectMapper().readTree(recorded.body.toByteArray());
+                assertThat(problem.path("status").asInt()).isEqualTo(500);
+                assertThat(problem.path("detail").asText()).contains("could not be saved").doesNotContain("ImmutableCollections");
+                assertThat(codecErrors.total()).isEqualTo(1);
+                assertThat(breaker.closed()).isTrue();
+                assertThat(breaker.timesOpened()).isZero();
+            } finally {
+                client.shutdown();
+            }
+        }
+    }
+
+    private SessionFilter filter(RedissonClient client, RedisBreaker breaker, CodecErrors codecErrors) {
+        SessionFilter filter = new SessionFilter();
+        filter.redisson = client;
+        filter.breaker = breaker;
+        filter.codecErrors = codecErrors;
+        filter.config = (Config) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{Config.class},
+                (proxy, method, args) -> Optional.empty());
+        filter.init();
+        return filter;
+    }
+
+    /** A request without a session cookie, that keeps its attributes. */
+    private HttpServletRequest request() {
+        Map<String, Object> attributes = new HashMap<>();
+        return (HttpServletRequest) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[]{HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getContextPath" -> "";
+                    case "setAttribute" -> attributes.put((String) args[0], args[1]);
+                    case "getAttribute" -> attributes.get((String) args[0]);
+                    default -> null;
+                });
     }
 
     private static void freeze(RedisServer redis, boolean frozen) throws java.io.IOException {

@@ -3,6 +3,7 @@ package dev.larder.kit.sessions.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.larder.kit.redis.control.CodecErrors;
 import dev.larder.kit.redis.control.RedisBreaker;
 import dev.larder.testing.RedisServer;
 import jakarta.servlet.http.Cookie;
@@ -287,5 +288,103 @@ class SessionRequestTest {
                 ownClient.shutdown();
             }
         }
+    }
+
+    /** SEVERE lines of {@code CodecErrors} while {@code work} runs. */
+    static List<String> codecErrorLines(ThrowingRunnable work) throws Exception {
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(CodecErrors.class.getName());
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel() == java.util.logging.Level.SEVERE) {
+                    lines.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            work.run();
+        } finally {
+            logger.removeHandler(handler);
+        }
+        return lines;
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
+    void anAttributeTheCodecCannotReadIsLeftOutCountedAndLoggedOnceWhileRedisStaysInUse() throws Exception {
+        CodecErrors codecErrors = new CodecErrors();
+        SessionStore counted = new SessionStore(client, codecErrors);
+        String id = storedSession("greeting", "hello");
+        client.getMap(SessionStore.PREFIX + id, org.redisson.client.codec.StringCodec.INSTANCE)
+                .put("renamed", "{\"@type\":\"com.example.RenamedAfterADeploy\",\"value\":{}}");
+        RedisBreaker breaker = new RedisBreaker(() -> true, Duration.ofMinutes(10));
+        List<Object> seen = new ArrayList<>();
+
+        List<String> logged = codecErrorLines(() -> {
+            for (int i = 0; i < 2; i++) {
+                Exchange exchange = new Exchange(id, counted, breaker);
+                jakarta.servlet.http.HttpSession session = exchange.request.getSession(false);
+                seen.add(session.getAttribute("greeting"));
+                seen.add(session.getAttribute("renamed"));
+                exchange.request.commit();
+            }
+        });
+
+        assertThat(seen).as("the readable attribute, twice; the unreadable one left out").containsExactly("hello", null, "hello", null);
+        assertThat(codecErrors.total()).isEqualTo(2);
+        assertThat(logged).as("logged once for its type").hasSize(1).allSatisfy(line -> assertThat(line)
+                .contains("com.example.RenamedAfterADeploy"));
+        assertThat(breaker.closed()).as("Redis is fine: not an outage").isTrue();
+        assertThat(breaker.timesOpened()).isZero();
+        assertThat(client.getMap(SessionStore.PREFIX + id, org.redisson.client.codec.StringCodec.INSTANCE).get("renamed"))
+                .as("kept in Redis for an instance that can read it").isNotNull();
+
+        Exchange replacing = new Exchange(id, counted, breaker);
+        replacing.request.getSession(false).setAttribute("renamed", "readable now");
+        replacing.request.commit();
+        assertThat(counted.load(id)).containsEntry("renamed", "readable now").containsEntry("greeting", "hello");
+        breaker.close();
+    }
+
+    @Test
+    void aValueTheCodecCannotWriteIsA500ProblemCountedAndLoggedOnceNotAnOutage() throws Exception {
+        CodecErrors codecErrors = new CodecErrors();
+        SessionStore counted = new SessionStore(client, codecErrors);
+        RedisBreaker breaker = new RedisBreaker(() -> true, Duration.ofMinutes(10));
+        List<Exchange> exchanges = List.of(new Exchange(null, counted, breaker), new Exchange(null, counted, breaker));
+
+        List<String> logged = codecErrorLines(() -> {
+            for (Exchange exchange : exchanges) {
+                exchange.request.getSession().setAttribute("lines", List.of(1, 2)); // an immutable list: off the allow-list
+                assertThatThrownBy(exchange.request::commit).isInstanceOfSatisfying(SessionCodecException.class, e -> {
+                    assertThat(e.status()).isEqualTo(500);
+                    assertThat(e.getMessage()).doesNotContain("ImmutableCollections");
+                });
+                exchange.request.commit(); // the request's end: nothing more, no second failure
+            }
+        });
+
+        assertThat(codecErrors.total()).isEqualTo(2);
+        assertThat(logged).as("logged once for its type").hasSize(1)
+                .allSatisfy(line -> assertThat(line).contains("java.util.ImmutableCollections"));
+        assertThat(breaker.closed()).as("Redis is fine: no 503, no outage").isTrue();
+        assertThat(breaker.timesOpened()).isZero();
+        for (Exchange exchange : exchanges) {
+            assertThat(exists(exchange.newId())).as("nothing stored").isFalse();
+        }
+        breaker.close();
     }
 }

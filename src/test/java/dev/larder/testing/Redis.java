@@ -1,4 +1,4 @@
-package dev.larder.shop.catalog;
+package dev.larder.testing;
 
 import dev.larder.kit.caching.control.Slots;
 import java.io.IOException;
@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
  * The integration tests' own Redis (started by {@code src/test/sh/it-env.sh} on the port Maven
  * reserved), seen through {@code redis-cli} so that the tests read exactly what is stored.
  */
-final class Redis {
+public final class Redis {
 
-    static final String PORT = System.getProperty("larder.it.redis-port");
+    public static final String PORT = System.getProperty("larder.it.redis-port");
 
     private Redis() {
     }
@@ -24,29 +24,29 @@ final class Redis {
     static final Slots SLOTS = new Slots(Slots.DEFAULT_GROUPS);
 
     /** The raw JSON stored for a key of a (non-versioned) cache, or null. */
-    static String cached(String cache, String key) throws Exception {
+    public static String cached(String cache, String key) throws Exception {
         return nullIfEmpty(cli("HGET", SLOTS.hashOf(cache, key), key));
     }
 
-    static void evict(String cache, String key) throws Exception {
+    public static void evict(String cache, String key) throws Exception {
         cli("HDEL", SLOTS.hashOf(cache, key), key);
     }
 
-    static String string(String key) throws Exception {
+    public static String string(String key) throws Exception {
         return nullIfEmpty(cli("GET", key));
     }
 
-    static void stop() throws Exception {
+    public static void stop() throws Exception {
         run(List.of("bash", "src/test/sh/it-env.sh", "redis-stop", PORT));
     }
 
     /** Starts Redis again, empty (after {@link #stop()} or {@link #kill()}). */
-    static void start() throws Exception {
+    public static void start() throws Exception {
         run(List.of("bash", "src/test/sh/it-env.sh", "redis-start", PORT));
     }
 
     /** SIGKILL: no shutdown, every connection dropped at once; {@link #start()} brings it back empty. */
-    static void kill() throws Exception {
+    public static void kill() throws Exception {
         run(List.of("bash", "src/test/sh/it-env.sh", "redis-kill", PORT));
     }
 
@@ -54,16 +54,17 @@ final class Redis {
      * SIGSTOP: connections stay open and nothing answers, as with a hung host. Every test that pauses
      * resumes in a finally; meanwhile nothing in this class may be called but {@link #resume()}.
      */
-    static void pause() throws Exception {
+    public static void pause() throws Exception {
         run(List.of("bash", "src/test/sh/it-env.sh", "redis-pause", PORT));
     }
 
     /** SIGCONT: Redis carries on with its data and answers what was queued meanwhile. */
-    static void resume() throws Exception {
+    public static void resume() throws Exception {
         run(List.of("bash", "src/test/sh/it-env.sh", "redis-resume", PORT));
     }
 
-    private static String cli(String... args) throws Exception {
+    /** A {@code redis-cli} command against this Redis (following a cluster's redirects); its output, stripped. */
+    public static String cli(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("redis-cli", "-c", "-p", PORT, "--raw"));
         command.addAll(List.of(args));
         return run(command).strip();
