@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -53,19 +54,56 @@ public final class RedisServer implements AutoCloseable {
 
     private final int port;
     private final Path dir;
+    /** Never a container: the servers of a replication or Sentinel group. */
+    private final boolean processOnly;
+    /** Arguments before the common ones (a Sentinel's configuration file) and after them. */
+    private final List<String> head;
+    private final List<String> tail;
     private Process process;
     private GenericContainer<?> container;
     private boolean paused;
 
-    private RedisServer(int port) throws IOException {
+    private RedisServer(int port, Path dir, boolean processOnly, List<String> head, List<String> tail) {
         this.port = port;
-        this.dir = Files.createTempDirectory("larder-redis-" + port);
+        this.dir = dir;
+        this.processOnly = processOnly;
+        this.head = List.copyOf(head);
+        this.tail = List.copyOf(tail);
+    }
+
+    private RedisServer(int port, boolean processOnly, List<String> tail) throws IOException {
+        this(port, Files.createTempDirectory("larder-redis-" + port), processOnly, List.of(), tail);
     }
 
     public static RedisServer start() throws IOException, InterruptedException {
-        RedisServer server = new RedisServer(freePort());
+        RedisServer server = new RedisServer(freePort(), false, List.of());
         server.startProcess();
         return server;
+    }
+
+    /**
+     * A {@code redis-server} process, never a container (also where Docker answers: Sentinel and
+     * replication need every node to see the others at the addresses the tests use), with
+     * {@code arguments} after the usual ones, e.g. {@code --replicaof 127.0.0.1 <port>}.
+     */
+    public static RedisServer startProcess(String... arguments) throws IOException, InterruptedException {
+        RedisServer server = new RedisServer(freePort(), true, List.of(arguments));
+        server.startProcess();
+        return server;
+    }
+
+    /**
+     * A Redis Sentinel ({@code redis-server sentinel.conf --sentinel}, a process) whose configuration
+     * file holds {@code configLines} (Sentinel rewrites that file as it learns, so it is its own).
+     */
+    public static RedisServer startSentinel(List<String> configLines) throws IOException, InterruptedException {
+        int port = freePort();
+        Path dir = Files.createTempDirectory("larder-sentinel-" + port);
+        Path conf = dir.resolve("sentinel.conf");
+        Files.write(conf, configLines);
+        RedisServer sentinel = new RedisServer(port, dir, true, List.of(conf.toString(), "--sentinel"), List.of());
+        sentinel.startProcess();
+        return sentinel;
     }
 
     public int port() {
@@ -74,6 +112,16 @@ public final class RedisServer implements AutoCloseable {
 
     public String address() {
         return "redis://127.0.0.1:" + port;
+    }
+
+    /** The server's own log file (a process's; a container logs to Docker). */
+    public Path log() {
+        return dir.resolve("redis.log");
+    }
+
+    /** The process id of a redis-server process; -1 for a container or a stopped server. */
+    public long pid() {
+        return process == null ? -1 : process.pid();
     }
 
     /** A Redisson client of this server, configured as the application configures its own. */
@@ -141,12 +189,16 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void startProcess() throws IOException, InterruptedException {
-        if (Docker.available()) {
+        if (Docker.available() && !processOnly) {
             startContainer();
             return;
         }
-        process = new ProcessBuilder(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString()))
+        List<String> command = new ArrayList<>(List.of("redis-server"));
+        command.addAll(head);
+        command.addAll(List.of("--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+        command.addAll(tail);
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(new File(dir.toFile(), "redis.log"))
                 .start();
