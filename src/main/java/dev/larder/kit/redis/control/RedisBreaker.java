@@ -189,11 +189,25 @@ public class RedisBreaker implements AutoCloseable {
 
     /** Opens the breaker because {@code action} found Redis unavailable; logs the first time only. */
     public void failed(String action, Throwable cause) {
+        open(() -> "Redis is unavailable (while trying to " + action + "); serving without it, probing every " + probeMillis + " ms",
+                cause);
+    }
+
+    /**
+     * Opens the breaker although Redis answers, because what it holds cannot be trusted until the
+     * {@link #beforeClosing} steps have run (after a failover, say); logged once with {@code reason}.
+     * From the callers' side it is an outage like any other: fallbacks at once, counted, probed.
+     */
+    public void suspend(String reason) {
+        open(() -> reason + "; serving without Redis until the steps before closing have run, probing every " + probeMillis + " ms",
+                null);
+    }
+
+    private void open(Supplier<String> message, Throwable cause) {
         if (open.compareAndSet(false, true)) {
             openedAtNanos = System.nanoTime();
             opened.increment();
-            LOG.log(Level.WARNING, "Redis is unavailable (while trying to " + action + "); serving without it,"
-                    + " probing every " + probeMillis + " ms", cause);
+            LOG.log(Level.WARNING, message.get(), cause);
             inFlight.forEach(waiting -> waiting.completeExceptionally(RELEASED));
             onOpen.forEach(Runnable::run);
             prober.schedule(this::probe, probeMillis, TimeUnit.MILLISECONDS);
