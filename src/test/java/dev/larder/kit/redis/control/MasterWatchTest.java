@@ -54,7 +54,7 @@ class MasterWatchTest {
         RedisServer redis = RedisServer.startProcess();
         closing.add(redis);
         Config config = new Config();
-        config.useSingleServer().setAddress(redis.address()).setTimeout(1000).setConnectTimeout(1000).setRetryAttempts(0);
+        config.useSingleServer().setAddress(redis.address()).setTimeout(3000).setConnectTimeout(3000).setRetryAttempts(0);
         AtomicInteger attempts = new AtomicInteger();
         watch(config, () -> attempts.incrementAndGet() > 1);
         awaitBaseline();
@@ -97,7 +97,7 @@ class MasterWatchTest {
         RedisServer redis = RedisServer.startProcess("--rename-command", "INFO", "");
         closing.add(redis);
         Config config = new Config();
-        config.useSingleServer().setAddress(redis.address()).setTimeout(1000).setConnectTimeout(1000).setRetryAttempts(0);
+        config.useSingleServer().setAddress(redis.address()).setTimeout(3000).setConnectTimeout(3000).setRetryAttempts(0);
         AtomicInteger steps = new AtomicInteger();
         watch(config, () -> steps.incrementAndGet() > 0);
 
@@ -110,6 +110,7 @@ class MasterWatchTest {
 
     private void watch(Config config, java.util.function.BooleanSupplier step) {
         config.setCodec(StringCodec.INSTANCE);
+        config.setLazyInitialization(true); // as the application's client
         RedisConnectionEvents events = new RedisConnectionEvents();
         config.setConnectionListener(events);
         client = Redisson.create(config);
