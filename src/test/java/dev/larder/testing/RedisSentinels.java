@@ -109,6 +109,12 @@ public final class RedisSentinels implements AutoCloseable {
      * and the old master replicates from it ({@code demoted}).
      */
     public Failover failover() throws Exception {
+        return failover(() -> {
+        });
+    }
+
+    /** {@link #failover()}, running {@code whenAnnounced} on this thread as soon as every Sentinel announces the new master. */
+    public Failover failover(Runnable whenAnnounced) throws Exception {
         int from = masterPort();
         int to = replica().port();
         long start = System.nanoTime();
@@ -127,6 +133,7 @@ public final class RedisSentinels implements AutoCloseable {
         Duration promoted = since(accepted);
         await("every Sentinel announces port " + to, this::announcedPorts, ports -> ports.equals(List.of(to, to, to)));
         Duration announced = since(accepted);
+        whenAnnounced.run();
         await("port " + from + " replicates from " + to, () -> Resp.info(from, "replication"), info -> "slave".equals(info.get("role"))
                 && String.valueOf(to).equals(info.get("master_port")) && "up".equals(info.get("master_link_status")));
         return new Failover(from, to, Duration.ofNanos(accepted - start), promoted, announced, since(accepted));

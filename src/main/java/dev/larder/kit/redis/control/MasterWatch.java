@@ -157,8 +157,11 @@ public class MasterWatch {
         known = now;
         if (before != null && !before.containsAll(now)) {
             unsettled.set(true);
-            breaker.suspend("The Redis master is another server process than before (run_id " + before + " → " + now
-                    + "): a failover or a restart, which may have lost writes Redis had acknowledged");
+            String reason = "The Redis master is another server process than before (run_id " + before + " → " + now
+                    + "): a failover or a restart, which may have lost writes Redis had acknowledged";
+            if (!breaker.suspend(reason)) {
+                LOG.warning(reason + "; the breaker is open already, and closes only after the steps have run");
+            }
         }
         return true;
     }

@@ -197,13 +197,15 @@ public class RedisBreaker implements AutoCloseable {
      * Opens the breaker although Redis answers, because what it holds cannot be trusted until the
      * {@link #beforeClosing} steps have run (after a failover, say); logged once with {@code reason}.
      * From the callers' side it is an outage like any other: fallbacks at once, counted, probed.
+     * False if the breaker was open already: then nothing is logged, and the steps run before it closes anyway.
      */
-    public void suspend(String reason) {
-        open(() -> reason + "; serving without Redis until the steps before closing have run, probing every " + probeMillis + " ms",
-                null);
+    public boolean suspend(String reason) {
+        return open(() -> reason + "; serving without Redis until the steps before closing have run, probing every " + probeMillis
+                + " ms", null);
     }
 
-    private void open(Supplier<String> message, Throwable cause) {
+    /** Opens the breaker, logging {@code message}; false if it was open already (then nothing is logged). */
+    private boolean open(Supplier<String> message, Throwable cause) {
         if (open.compareAndSet(false, true)) {
             openedAtNanos = System.nanoTime();
             opened.increment();
@@ -211,7 +213,9 @@ public class RedisBreaker implements AutoCloseable {
             inFlight.forEach(waiting -> waiting.completeExceptionally(RELEASED));
             onOpen.forEach(Runnable::run);
             prober.schedule(this::probe, probeMillis, TimeUnit.MILLISECONDS);
+            return true;
         }
+        return false;
     }
 
     /** Runs {@code action} each time the breaker opens. */
