@@ -159,8 +159,8 @@ public final class RedisSentinels implements AutoCloseable {
         TcpProxy proxy = TcpProxy.start(master.port());
         Resp.call(replica.port(), "REPLICAOF", "127.0.0.1", String.valueOf(proxy.port()));
         await("the replica replicates through the proxy and has caught up", () -> {
-            Map<String, String> info = Resp.info(replica.port(), "replication");
             long masterOffset = Long.parseLong(Resp.info(master.port(), "replication").get("master_repl_offset"));
+            Map<String, String> info = Resp.info(replica.port(), "replication");
             return String.valueOf(proxy.port()).equals(info.get("master_port")) && "up".equals(info.get("master_link_status"))
                     && Long.parseLong(info.getOrDefault("slave_repl_offset", "-1")) >= masterOffset;
         }, Boolean::booleanValue);
