@@ -54,7 +54,12 @@ public class MasterWatch {
 
     private static final Logger LOG = Logger.getLogger(MasterWatch.class.getName());
     static final long INTERVAL_MILLIS = 250;
-    private static final long ANSWER_LIMIT_SECONDS = 10;
+    /**
+     * How long a check waits for INFO: far beyond its loopback time, well below the Redis timeout, so
+     * that an INFO caught on the old master's connection when Redisson switches does not hold the
+     * next check back for a whole timeout.
+     */
+    static final long ANSWER_LIMIT_MILLIS = 500;
 
     @Inject
     RedissonClient redisson;
@@ -178,7 +183,7 @@ public class MasterWatch {
                 answers.add(master.infoAsync(RedisNode.InfoSection.SERVER).toCompletableFuture());
             }
             for (CompletableFuture<Map<String, String>> answer : answers) {
-                ids.add(Objects.requireNonNull(answer.get(ANSWER_LIMIT_SECONDS, TimeUnit.SECONDS).get("run_id")));
+                ids.add(Objects.requireNonNull(answer.get(ANSWER_LIMIT_MILLIS, TimeUnit.MILLISECONDS).get("run_id")));
             }
         } catch (ExecutionException e) {
             return refused(e.getCause()) ? NOT_WATCHED : null;
