@@ -58,14 +58,30 @@ public final class RedisServer implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final Builder options;
+    /** Never a container: the servers of a replication or Sentinel group. */
+    private final boolean processOnly;
+    /** Arguments before the common ones (a Sentinel's configuration file) and after them. */
+    private final List<String> head;
+    private final List<String> tail;
     private Process process;
     private GenericContainer<?> container;
     private boolean paused;
 
-    private RedisServer(int port, Builder options) throws IOException {
+    private RedisServer(int port, Path dir, Builder options, boolean processOnly, List<String> head, List<String> tail) {
         this.port = port;
-        this.dir = Files.createTempDirectory("larder-redis-" + port);
+        this.dir = dir;
         this.options = options;
+        this.processOnly = processOnly;
+        this.head = List.copyOf(head);
+        this.tail = List.copyOf(tail);
+    }
+
+    private RedisServer(int port, Builder options) throws IOException {
+        this(port, Files.createTempDirectory("larder-redis-" + port), options, false, List.of(), List.of());
+    }
+
+    private RedisServer(int port, boolean processOnly, List<String> tail) throws IOException {
+        this(port, Files.createTempDirectory("larder-redis-" + port), new Builder(), processOnly, List.of(), tail);
     }
 
     public static RedisServer start() throws IOException, InterruptedException {
@@ -131,6 +147,31 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A {@code redis-server} process, never a container (also where Docker answers: Sentinel and
+     * replication need every node to see the others at the addresses the tests use), with
+     * {@code arguments} after the usual ones, e.g. {@code --replicaof 127.0.0.1 <port>}.
+     */
+    public static RedisServer startProcess(String... arguments) throws IOException, InterruptedException {
+        RedisServer server = new RedisServer(freePort(), true, List.of(arguments));
+        server.startProcess();
+        return server;
+    }
+
+    /**
+     * A Redis Sentinel ({@code redis-server sentinel.conf --sentinel}, a process) whose configuration
+     * file holds {@code configLines} (Sentinel rewrites that file as it learns, so it is its own).
+     */
+    public static RedisServer startSentinel(List<String> configLines) throws IOException, InterruptedException {
+        int port = freePort();
+        Path dir = Files.createTempDirectory("larder-sentinel-" + port);
+        Path conf = dir.resolve("sentinel.conf");
+        Files.write(conf, configLines);
+        RedisServer sentinel = new RedisServer(port, dir, new Builder(), true, List.of(conf.toString(), "--sentinel"), List.of());
+        sentinel.startProcess();
+        return sentinel;
+    }
+
     public int port() {
         return port;
     }
@@ -147,6 +188,16 @@ public final class RedisServer implements AutoCloseable {
         RedisSettings settings = new RedisSettings(address(), Optional.empty(), Optional.ofNullable(options.password), 16, 1, 4,
                 Duration.ofSeconds(2), List.of(allowedTypes));
         return options.tls == null ? settings : settings.withTlsCaFile(options.tls.authority());
+    }
+
+    /** The server's own log file (a process's; a container logs to Docker). */
+    public Path log() {
+        return dir.resolve("redis.log");
+    }
+
+    /** The process id of a redis-server process; -1 for a container or a stopped server. */
+    public long pid() {
+        return process == null ? -1 : process.pid();
     }
 
     /** A Redisson client of this server, configured as the application configures its own. */
@@ -217,15 +268,17 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void startProcess() throws IOException, InterruptedException {
-        if (Docker.available()) {
+        if (Docker.available() && !processOnly) {
             startContainer();
             return;
         }
-        List<String> command = new ArrayList<>(List.of("redis-server", "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+        List<String> command = new ArrayList<>(List.of("redis-server"));
+        command.addAll(head);
+        command.addAll(List.of("--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
         command.addAll(options.tls == null ? List.of("--port", String.valueOf(port))
                 : List.of("--port", "0", "--tls-port", String.valueOf(port)));
         command.addAll(options.arguments(Path::toString));
+        command.addAll(tail);
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(new File(dir.toFile(), "redis.log"))

@@ -37,7 +37,23 @@
  * So the kit needs one JTA persistence unit from the application (any name, any data source; the
  * server's default data source will do): required rather than optional, because without it these
  * invalidations would lose their guarantee silently.
- * Outside a transaction the annotations act at once, as JSR-107 says. Early refresh is XFetch: each entry carries its load time Δ
+ * Outside a transaction the annotations act at once, as JSR-107 says.
+ *
+ * <p>After a failover: a new master may lack invalidations the old one acknowledged (asynchronous
+ * replication, or a write to the old master after the promotion) and so hold values older than the
+ * database. When {@link dev.larder.kit.redis.control.MasterWatch} sees a master that is another
+ * process than before, {@link dev.larder.kit.caching.control.FailoverSweep} invalidates every cache
+ * (a version bump, or one delete of the cache's hash) while the breaker is still open, on every
+ * instance that notices it, each clearing its near caches too; and once more for the caches that are
+ * not versioned after the longest {@code lease-ttl}, for a loader whose lease survived on the new master
+ * while the writer's fence was lost. Decision: invalidate everything rather than (a) keep relayed
+ * outbox rows for a replication window and relay them again, or (c) {@code WAIT} for a replica before
+ * forgetting a row. Both cover only the outbox's invalidations, not a version bump, a lease fence, or a
+ * {@code @CacheRemove}/{@code @CachePut} outside a transaction, which a failover loses just as well;
+ * (a) must guess how far replication may lag, and (c) costs a round trip plus the replica's lag per
+ * relay, needs the {@code WAIT} on the connection that carried the invalidation (the relay's scripts go
+ * through Redisson's pool) and a replica to exist. The price of invalidating everything is a cold cache
+ * after each failover, loaded once per key by single flight; failovers are rare. Early refresh is XFetch: each entry carries its load time Δ
  * and expiry ({@link dev.larder.kit.redis.control.Stamped}); a hit refreshes when
  * {@code now − Δ·β·ln(rand) ≥ expiry}, under the lease, while everyone else keeps the current value.
  *

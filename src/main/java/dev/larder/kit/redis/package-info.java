@@ -48,6 +48,22 @@
  * breaker serves every user and only a background probe ever waits on a Redis that does not answer.
  * Redisson's own settings do the rest: no retries, one timeout per call.
  *
+ * <p>Failover: Redisson follows a new master itself (with Sentinel it asks a Sentinel for the master
+ * every {@code scanInterval}), but a new master may have lost writes the old one acknowledged:
+ * replication is asynchronous, and what an instance writes to the old master between the promotion
+ * and the moment it follows is dropped when the old master resynchronises as a replica.
+ * {@link dev.larder.kit.redis.control.MasterWatch} compares the {@code run_id} ({@code INFO server})
+ * of every master Redisson routes to every 250 ms while the breaker is closed, when Redisson connects
+ * to a node, and in the breaker's probe before it closes. A master that is another process than before
+ * (a promotion, or a restart, which loses unsaved writes too) suspends the breaker
+ * ({@link dev.larder.kit.redis.control.RedisBreaker#suspend}: for every caller an outage like any other,
+ * counted and logged once) until the steps given to {@code whenMasterChanged} have run: the caches
+ * invalidate everything they hold ({@code kit.caching}). Each instance notices on its own, so each also
+ * clears what it keeps in memory. Why the {@code run_id} and not Redisson's connection events alone: an
+ * event tells that a connection opened, not to which process, and Redisson raises it once per address
+ * (a replica promoted at an address it already knew raises none); the events only make a check come
+ * sooner. A Redis user without {@code INFO} (an ACL) is logged once and not watched.
+ *
  * <p>Keys: this package writes none of its own.
  */
 package dev.larder.kit.redis;

@@ -202,15 +202,33 @@ public class RedisBreaker implements AutoCloseable {
 
     /** Opens the breaker because {@code action} found Redis unavailable; logs the first time only. */
     public void failed(String action, Throwable cause) {
+        open(() -> "Redis is unavailable (while trying to " + action + "); serving without it, probing every " + probeMillis + " ms",
+                cause);
+    }
+
+    /**
+     * Opens the breaker although Redis answers, because what it holds cannot be trusted until the
+     * {@link #beforeClosing} steps have run (after a failover, say); logged once with {@code reason}.
+     * From the callers' side it is an outage like any other: fallbacks at once, counted, probed.
+     * False if the breaker was open already: then nothing is logged, and the steps run before it closes anyway.
+     */
+    public boolean suspend(String reason) {
+        return open(() -> reason + "; serving without Redis until the steps before closing have run, probing every " + probeMillis
+                + " ms", null);
+    }
+
+    /** Opens the breaker, logging {@code message}; false if it was open already (then nothing is logged). */
+    private boolean open(Supplier<String> message, Throwable cause) {
         if (open.compareAndSet(false, true)) {
             openedAtNanos = System.nanoTime();
             opened.increment();
-            LOG.log(Level.WARNING, "Redis is unavailable (while trying to " + action + "); serving without it,"
-                    + " probing every " + probeMillis + " ms", cause);
+            LOG.log(Level.WARNING, message.get(), cause);
             inFlight.forEach(waiting -> waiting.completeExceptionally(RELEASED));
             onOpen.forEach(Runnable::run);
             probes = prober.scheduleWithFixedDelay(this::startProbe, probeMillis, probeMillis, TimeUnit.MILLISECONDS);
+            return true;
         }
+        return false;
     }
 
     /** Runs {@code action} each time the breaker opens. */

@@ -85,4 +85,25 @@ class RedisBreakerTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void aSuspendedBreakerServesFallbacksUntilItsStepsBeforeClosingHaveRunAndCountsOneOutage() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger steps = new java.util.concurrent.atomic.AtomicInteger();
+        try (RedisBreaker breaker = new RedisBreaker(() -> true, Duration.ofMillis(20))) {
+            breaker.beforeClosing(() -> steps.incrementAndGet() >= 3);
+
+            assertThat(breaker.suspend("a new master")).isTrue();
+            assertThat(breaker.suspend("the same change, seen again")).as("open already").isFalse();
+            assertThat(breaker.call("read products", () -> "from Redis", "fallback")).isEqualTo("fallback");
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!breaker.closed() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(breaker.closed()).isTrue();
+            assertThat(steps.get()).as("probed until the step succeeded, the third time").isEqualTo(3);
+            assertThat(breaker.timesOpened()).isEqualTo(1);
+            assertThat(breaker.call("read products", () -> "from Redis", "fallback")).isEqualTo("from Redis");
+        }
+    }
 }
