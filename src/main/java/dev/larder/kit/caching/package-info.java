@@ -43,7 +43,7 @@
  * replication, or a write to the old master after the promotion) and so hold values older than the
  * database. When {@link dev.larder.kit.redis.control.MasterWatch} sees a master that is another
  * process than before, {@link dev.larder.kit.caching.control.FailoverSweep} invalidates every cache
- * (a version bump, or one delete of the cache's hash) while the breaker is still open, on every
+ * (a version bump, or a delete of each of the cache's hashes) while the breaker is still open, on every
  * instance that notices it, each clearing its near caches too; and once more for the caches that are
  * not versioned after the longest {@code lease-ttl}, for a loader whose lease survived on the new master
  * while the writer's fence was lost. Decision: invalidate everything rather than (a) keep relayed
