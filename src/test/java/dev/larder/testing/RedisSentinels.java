@@ -33,7 +33,7 @@ public final class RedisSentinels implements AutoCloseable {
     public static final String MASTER_NAME = "larder";
     static final int DOWN_AFTER_MILLIS = 1000;
     static final int FAILOVER_TIMEOUT_MILLIS = 60_000;
-    private static final Duration SETTLE_LIMIT = Duration.ofSeconds(30);
+    private static final Duration SETTLE_LIMIT = Duration.ofSeconds(75);
     private static final Duration POLL = Duration.ofMillis(50);
 
     private final List<RedisServer> nodes = new ArrayList<>();

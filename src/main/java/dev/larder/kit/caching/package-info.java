@@ -44,9 +44,9 @@
  * database. When {@link dev.larder.kit.redis.control.MasterWatch} sees a master that is another
  * process than before, {@link dev.larder.kit.caching.control.FailoverSweep} invalidates every cache
  * (a version bump, or a delete of each of the cache's hashes) while the breaker is still open, on every
- * instance that notices it, each clearing its near caches too; and once more for the caches that are
- * not versioned after the longest {@code lease-ttl}, for a loader whose lease survived on the new master
- * while the writer's fence was lost. Decision: invalidate everything rather than (a) keep relayed
+ * instance that notices it, each clearing its near caches too; before that it breaks every loader's
+ * lease ({@code larder:lease:*}, found with {@code SCAN}, once per change), since a lease taken before
+ * the change may have outlived the writer's fence that was lost with the invalidation. Decision: invalidate everything rather than (a) keep relayed
  * outbox rows for a replication window and relay them again, or (c) {@code WAIT} for a replica before
  * forgetting a row. Both cover only the outbox's invalidations, not a version bump, a lease fence, or a
  * {@code @CacheRemove}/{@code @CachePut} outside a transaction, which a failover loses just as well;
