@@ -136,7 +136,14 @@ public final class RedisSentinels implements AutoCloseable {
         whenAnnounced.run();
         await("port " + from + " replicates from " + to, () -> Resp.info(from, "replication"), info -> "slave".equals(info.get("role"))
                 && String.valueOf(to).equals(info.get("master_port")) && "up".equals(info.get("master_link_status")));
-        return new Failover(from, to, Duration.ofNanos(accepted - start), promoted, announced, since(accepted));
+        Duration demoted = since(accepted);
+        // A Sentinel turns back into a replica any instance it last saw report "master" more than 8 s
+        // ago (its "+convert-to-slave"); one that has not yet seen the old master report "slave" would
+        // undo the next failover's promotion. Settle until every Sentinel has seen it as a replica for
+        // longer than that.
+        await("every Sentinel has seen port " + from + " as a replica of " + to + " for 10 s",
+                () -> sentinels.stream().allMatch(sentinel -> seenAsReplicaFor(sentinel, from, 10_000)), Boolean::booleanValue);
+        return new Failover(from, to, Duration.ofNanos(accepted - start), promoted, announced, demoted);
     }
 
     /** Replication from the master to the replica, held back until {@link Held#close()}. */
@@ -239,6 +246,18 @@ public final class RedisSentinels implements AutoCloseable {
             if (String.valueOf(replicaPort).equals(replica.get("port"))) {
                 return "slave".equals(replica.get("flags")) && "ok".equals(replica.get("master-link-status"))
                         && String.valueOf(masterPort).equals(replica.get("master-port"));
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code sentinel} lists {@code port} as a replica that has reported role slave for at least {@code millis}. */
+    private static boolean seenAsReplicaFor(RedisServer sentinel, int port, long millis) {
+        for (Object replica : (List<?>) Resp.call(sentinel.port(), "SENTINEL", "REPLICAS", MASTER_NAME)) {
+            Map<String, String> fields = Resp.pairs(replica);
+            if (String.valueOf(port).equals(fields.get("port"))) {
+                return "slave".equals(fields.get("role-reported"))
+                        && Long.parseLong(fields.getOrDefault("role-reported-time", "0")) >= millis;
             }
         }
         return false;
