@@ -27,7 +27,8 @@ import org.redisson.api.RedissonClient;
  * Rate limiting for every request of the application (mapped in {@code web.xml}, before sessions):
  * finds the policy of the route and the client (a known API key, the verified token's subject, or
  * the address: {@link ClientKeys}), asks {@link RateLimiter} in Redis, and answers 429 problem+json
- * with {@code Retry-After} when the client is over it. Every limited answer carries the IETF
+ * with {@code Retry-After} when the client is over it. A busy client is mostly decided from a lease
+ * of permits this instance holds, without Redis ({@code larder_ratelimit_leased_total}). Every limited answer carries the IETF
  * {@code RateLimit-Policy} and {@code RateLimit} fields. With Redis unreachable it lets requests
  * through ({@code larder.ratelimit.fail-open=true}, the default) or answers 503; each such request
  * is counted in {@code larder_ratelimit_unavailable_total}; the shared breaker logs the outage once
@@ -73,10 +74,20 @@ public class RateLimitFilter extends HttpFilter {
         limiter = new RateLimiter(redisson);
         unavailable = metrics.counter(MirroredCounters.count("larder.ratelimit.unavailable",
                 "Requests the rate limiter could not decide because Redis was unavailable (let through or refused, as configured)"));
-        mirrored.mirror("larder.ratelimit.calls", "Rate-limit script calls (concurrent decisions for one client share one)",
+        mirrored.mirror("larder.ratelimit.calls", "Rate-limit script calls (concurrent decisions for one client share one; a busy client takes a lease of permits and gives back what it did not use)",
                 limiter::calls);
+        mirrored.mirror("larder.ratelimit.leased", "Requests admitted from a lease of permits this instance holds, without Redis",
+                limiter::admittedFromLeases);
         mirrored.mirror("larder.ratelimit.remembered", "Requests refused from memory, without Redis, because their client is at its limit until its reset",
                 limiter::refusedFromMemory);
+    }
+
+    /** Gives back the permits this instance holds in leases, so that other instances can admit them at once. */
+    @Override
+    public void destroy() {
+        if (limiter != null) {
+            limiter.close();
+        }
     }
 
     /**
@@ -111,7 +122,10 @@ public class RateLimitFilter extends HttpFilter {
             return;
         }
         Optional<Policy> policy = client.policy().flatMap(policies::named).or(() -> route);
-        Decision decision = breaker.callAsync("decide a rate limit", () -> limiter.decideAsync(policy.get(), client.id()), null);
+        Decision decision = limiter.decideLocally(policy.get(), client.id());
+        if (decision == null) {
+            decision = breaker.callAsync("decide a rate limit", () -> limiter.decideAsync(policy.get(), client.id()), null);
+        }
         if (decision == null) {
             unavailable.inc();
             if (failOpen) {
