@@ -151,8 +151,8 @@ if [ "$PROFILE" = 1 ]; then
   done
 fi
 
-echo "## rate limiter on full: script calls, refusals from memory, requests decided"
-curl -s "$(url full)/metrics" | grep -E '^larder_ratelimit_(calls|remembered|unavailable)_total' || true
+echo "## rate limiter on full: script calls, admissions from leases, refusals from memory, requests undecided"
+curl -s "$(url full)/metrics" | grep -E '^larder_ratelimit_(calls|leased|remembered|unavailable)_total' || true
 echo "## boot to ready (first product answered) and resident memory after the benchmark"
 for i in "${instances[@]}"; do
   printf '%-9s boot %6s ms   RSS %5s MiB\n' "$i" "${booted[$i]}" "$(( $(ps -o rss= -p "${pid[$i]}") / 1024 ))"

@@ -84,8 +84,17 @@ public class RedisConnection {
         return this;
     }
 
-    void shutdown(@Disposes RedissonClient redisson) {
-        breaker.close();
+    /**
+     * Static, as is {@link #close}: Weld destroys {@code @Singleton} beans after the application
+     * context, when this bean is gone, and a disposer of an instance then fails (WELD-000019) and
+     * leaves Redisson's non-daemon threads running, so that a JVM whose main thread ends (Payara
+     * Micro's {@code --warmup}) never exits.
+     */
+    static void shutdown(@Disposes RedissonClient redisson) {
         redisson.shutdown();
+    }
+
+    static void close(@Disposes RedisBreaker breaker) {
+        breaker.close();
     }
 }
