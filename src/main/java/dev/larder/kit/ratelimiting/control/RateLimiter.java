@@ -156,6 +156,7 @@ public class RateLimiter implements AutoCloseable {
     private final LongAdder fromMemory = new LongAdder();
     private final LongAdder fromLease = new LongAdder();
     private volatile ScheduledExecutorService timers;
+    private final java.util.concurrent.atomic.AtomicLong lastSweep = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE / 2);
     private volatile boolean closed;
 
     public RateLimiter(RedissonClient redisson) {
@@ -429,6 +430,10 @@ public class RateLimiter implements AutoCloseable {
 
     private void forgetIdle() {
         long now = nanos.getAsLong();
+        long last = lastSweep.get();
+        if (now - last < LEASE_MILLIS * 1_000_000 || !lastSweep.compareAndSet(last, now)) {
+            return; // one sweep per lease period at most, whatever the number of new clients
+        }
         clients.values().removeIf(state -> {
             synchronized (state) {
                 return state.idle(now);
