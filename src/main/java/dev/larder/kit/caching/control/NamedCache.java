@@ -118,6 +118,15 @@ public class NamedCache {
         return local;
     }
 
+    /**
+     * Whether a read of {@code key} would now be answered from the near cache (a peek: it counts
+     * nothing, and never asks Redis; a versioned cache has no near cache).
+     */
+    public boolean holdsNear(String key) {
+        Optional<NearCache> near = usableNear();
+        return near.isPresent() && near.get().get(key) != null;
+    }
+
     /** Whether the near cache is usable and still holds exactly {@code entry} under {@code field}. */
     boolean nearHolds(String field, Stamped entry) {
         Optional<NearCache> near = usableNear();
