@@ -8,12 +8,13 @@ start_redis() { # port
   redis-server --port "$1" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes --dir "$work" --logfile "$work/redis-$1.log"
 }
 stop_redis() { redis-cli -p "$1" shutdown nosave >/dev/null 2>&1 || true; }
-# java -jar payara-micro with server-config/; environment from the caller. Usage: payara PORT LOG [MORE PAYARA ARGS...]
+# java -jar payara-micro with server-config/ (or CONFIG_DIR) deploying target/larder.war (or WAR); environment
+# from the caller. Usage: payara PORT LOG [MORE PAYARA ARGS...]
 payara() {
   local port=$1 log=$2; shift 2
   # shellcheck disable=SC2046
-  java $(grep -v '^#' server-config/jvm.options) -jar "$micro_jar" --deploy target/larder.war \
-    $(grep -v '^#' server-config/payara-micro.args) --port "$port" --rootdir "$work/root-$port" "$@" > "$log" 2>&1 &
+  java $(grep -v '^#' "${CONFIG_DIR:-server-config}/jvm.options") -jar "$micro_jar" --deploy "${WAR:-target/larder.war}" \
+    $(grep -v '^#' "${CONFIG_DIR:-server-config}/payara-micro.args") --port "$port" --rootdir "$work/root-$port" "$@" > "$log" 2>&1 &
 }
 machine() { echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB"; }
 # Admin writes (cache invalidation, product changes) need a bearer token: the bench servers trust a

@@ -24,7 +24,10 @@
  * a loader that throws releases its lease, one that dies lets it lapse. The fence: every writer and
  * invalidation deletes the lease in the same Lua script that changes the entry, and a loader stores
  * with one script that checks its token, stores and releases, so a slow loader's older value never
- * lands over a newer write (there is no window between the check and the store).
+ * lands over a newer write (there is no window between the check and the store). The loader's caller
+ * does not wait for that script's answer: its value is kept near at once (under the near cache's
+ * epoch, dropped again if the store finds the lease broken) and the flight stays open until the
+ * store lands, so a miss costs two round trips and one wait.
  *
  * <p>Transactional invalidation: a {@code @CacheRemove} or {@code @CacheRemoveAll} that runs inside a
  * JTA transaction records the invalidation in the table {@code larder_cache_outbox} in that

@@ -31,7 +31,10 @@
  * once, the same on every instance, never going backwards, with no window between a flush's commit, its cache
  * invalidation and its acknowledgement (the design "cached count + pending, decremented at the ack"
  * has one in either order: invalidate first and a reader sees the flushed views twice, decrement
- * first and it sees them nowhere). Limits: the total is one more Redis read per product GET; while
+ * first and it sees them nowhere). Limits: the total is one more Redis read per product GET (asked
+ * for before the product's cache lookup when the product is not near, so that on a miss its round
+ * trip overlaps the lookup; after the near copy when it is, since the response tier may keep that
+ * answer until a later view drops the copy); while
  * Redis is unavailable the database count is shown (lower, until Redis is back; no view is accepted
  * meanwhile); if Redis loses the totals (a restart without persistence) it shows the database count,
  * which lacks only the views Redis lost with the stream; a total seeded from a stale cached count

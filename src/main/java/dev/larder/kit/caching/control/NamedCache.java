@@ -118,6 +118,15 @@ public class NamedCache {
         return local;
     }
 
+    /**
+     * Whether a read of {@code key} would now be answered from the near cache (a peek: it counts
+     * nothing, and never asks Redis; a versioned cache has no near cache).
+     */
+    public boolean holdsNear(String key) {
+        Optional<NearCache> near = usableNear();
+        return near.isPresent() && near.get().get(key) != null;
+    }
+
     /** Whether the near cache is usable and still holds exactly {@code entry} under {@code field}. */
     boolean nearHolds(String field, Stamped entry) {
         Optional<NearCache> near = usableNear();
@@ -228,6 +237,49 @@ public class NamedCache {
             release(field, token);
         }
         return stored;
+    }
+
+    /**
+     * Like {@link #storeLoaded}, for a miss, without making the caller wait for Redis's answer: the
+     * script is sent, and its answer is dealt with when it comes (the request has its value already;
+     * whether the store landed changes nothing it answers). The value is kept near at once, guarded by
+     * the near cache's epoch like any value read from Redis (an invalidation heard since
+     * {@code nearEpochAtStart} refuses it, one heard later drops it); if the store finds that the lease
+     * no longer holds (a writer broke it), the near copy is dropped too and the lease released, so
+     * the near cache keeps only what Redis took. The answer: whether it was stored.
+     */
+    java.util.concurrent.CompletionStage<Boolean> storeLoadedLater(String field, Stamped loaded, String token,
+                                                                   long nearEpochAtStart) {
+        if (NO_REDIS.equals(token)) {
+            return java.util.concurrent.CompletableFuture.completedFuture(false);
+        }
+        usableNear().ifPresent(n -> n.putIfUnchanged(field, loaded, nearEpochAtStart));
+        String action = "store a loaded value in " + name;
+        return breaker.submit(action, () -> store.storeLoaded(field, loaded, token), false)
+                .exceptionally(error -> notStored(action, error))
+                .thenApply(stored -> {
+                    if (stored) {
+                        statistics.puts.increment();
+                    } else {
+                        near.ifPresent(n -> n.invalidate(field));
+                        breaker.submit("release a lease in " + name, () -> store.release(field, token), false)
+                                .exceptionally(error -> notStored("release a lease in " + name, error));
+                    }
+                    return stored;
+                });
+    }
+
+    /** A call that failed without Redis being unavailable: a codec error is recorded, anything else (a bug) logged. */
+    private boolean notStored(String action, Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        if (cause instanceof RedisFailures.CodecError codecError) {
+            codecErrors.record(action, codecError);
+        } else {
+            java.util.logging.Logger.getLogger(NamedCache.class.getName()).log(java.util.logging.Level.SEVERE,
+                    "Could not " + action, cause);
+        }
+        return false;
     }
 
     /** Stores an early-refreshed value like {@link #storeLoaded}, then tells every instance to drop the old one. */

@@ -106,9 +106,37 @@ public class CounterLog {
 
     /** Every delta accepted for {@code key} plus its seed; null if unknown or Redis is unavailable. */
     public Long total(String key) {
-        String total = breaker.callAsync("read a " + name + " total", () -> redisson.<String, String>getMap(totals, StringCodec.INSTANCE)
-                .getAsync(key), null);
-        return total == null ? null : Long.valueOf(total);
+        return totalLater(key).get();
+    }
+
+    /**
+     * Sends the read of {@code key}'s total now and answers it later ({@link Total#get}), so that a
+     * caller can overlap this round trip with its own work (a product read waits for its cache lookup
+     * and this total at once, not one after the other). Nothing is sent while the breaker is open.
+     */
+    public Total totalLater(String key) {
+        CompletionStage<String> sent = breaker.closed()
+                ? redisson.<String, String>getMap(totals, StringCodec.INSTANCE).getAsync(key) : null;
+        return new Total(sent);
+    }
+
+    /** A total asked for and not yet collected. */
+    public final class Total {
+
+        private final CompletionStage<String> sent;
+
+        private Total(CompletionStage<String> sent) {
+            this.sent = sent;
+        }
+
+        /** The total, waiting for it through the breaker; null if unknown or Redis is unavailable. */
+        public Long get() {
+            if (sent == null) {
+                return null; // the breaker was open when it was asked for
+            }
+            String total = breaker.callAsync("read a " + name + " total", () -> sent, null);
+            return total == null ? null : Long.valueOf(total);
+        }
     }
 
     /**

@@ -62,7 +62,7 @@ public class ProductsResource {
     @Path(ID)
     @CachedResponse
     public Response find(@PathParam("id") String id, @Context Request request) {
-        Product product = views.withPending(catalog.find(ProductIds.parse(id)));
+        Product product = views.withPending(ProductIds.parse(id), catalog::find);
         EntityTag tag = new EntityTag(product.tag());
         Response.ResponseBuilder unchanged = request.evaluatePreconditions(tag);
         return (unchanged != null ? unchanged : Response.ok(product)).tag(tag).build();

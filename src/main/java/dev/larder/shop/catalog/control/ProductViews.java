@@ -2,6 +2,7 @@ package dev.larder.shop.catalog.control;
 
 import dev.larder.kit.caching.control.CacheKeys;
 import dev.larder.kit.caching.control.CacheRegistry;
+import dev.larder.kit.caching.control.ResponseTier;
 import dev.larder.kit.writebehind.control.CounterLog;
 import dev.larder.kit.writebehind.control.WriteBehind;
 import dev.larder.shop.catalog.entity.Product;
@@ -13,6 +14,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.ws.rs.ServiceUnavailableException;
 import java.util.Map;
+import java.util.function.LongFunction;
 
 /**
  * Product views, written behind: a view is durable once it is in the {@code views} write-behind log
@@ -55,9 +57,31 @@ public class ProductViews {
         caches.cache(ProductCache.NAME).dropNearCopies(CacheKeys.of(id)); // answers kept near show the old count
     }
 
-    /** The product with every accepted view: its database count or, if larger, the log's total. */
-    public Product withPending(Product product) {
-        Long total = views.total(String.valueOf(product.id()));
+    /**
+     * The product {@code read} finds for {@code id}, with every accepted view: its database count or,
+     * if larger, the log's total. The total never decreases and a database count never exceeds it,
+     * so in whichever order the two are read, a later answer never shows fewer views than an earlier
+     * one. So when the product is not near (a Redis hit or a miss), the total is asked for before the
+     * product is read, and its round trip overlaps the product's cache lookup instead of following it.
+     *
+     * <p>An answer made from a near copy may be kept by the response tier, and stays kept until a
+     * view counted later drops that copy ({@link #count}): its total must be read after the copy, or
+     * a view counted between the two reads would be missing from the kept answer. So a near product
+     * (also one that became near while the early total was on its way) gets its total read after it.
+     */
+    public Product withPending(long id, LongFunction<Product> read) {
+        String key = String.valueOf(id);
+        if (caches.cache(ProductCache.NAME).holdsNear(CacheKeys.of(id))) {
+            return withTotal(read.apply(id), views.total(key));
+        }
+        CounterLog.Total early = views.totalLater(key);
+        Product product = read.apply(id);
+        ResponseTier.Recording recording = ResponseTier.recording();
+        boolean mayBeKept = recording != null && recording.keepable();
+        return withTotal(product, mayBeKept ? views.total(key) : early.get());
+    }
+
+    private static Product withTotal(Product product, Long total) {
         if (total == null || total <= product.viewCount()) {
             return product;
         }

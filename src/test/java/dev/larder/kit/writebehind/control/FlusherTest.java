@@ -194,6 +194,21 @@ class FlusherTest {
         assertThat(first.getKeys().remainTimeToLive(log.totals)).isPositive();
     }
 
+    /** A product read overlaps this round trip with its cache lookup: the total is read when asked for, not when collected. */
+    @Test
+    void aTotalAskedForLaterIsReadWhenAskedFor() throws InterruptedException {
+        CounterLog log = new CounterLog(first, breaker, name());
+        log.add("p", 1, 41);
+
+        CounterLog.Total asked = log.totalLater("p");
+        Thread.sleep(100); // its answer is back before the next view is counted
+        log.add("p", 1, 0);
+
+        assertThat(asked.get()).as("the total when it was asked for").isEqualTo(42L);
+        assertThat(log.totalLater("p").get()).isEqualTo(43L);
+        assertThat(log.totalLater("unknown").get()).isNull();
+    }
+
     @Test
     void theGroupIsCreatedAgainWhenRedisLostTheStreamWithoutOpeningTheBreaker() {
         CounterLog log = new CounterLog(first, breaker, name());
