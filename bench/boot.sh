@@ -9,7 +9,8 @@
 #   cds        the launcher with a dynamic CDS archive of the classes a boot loads (run.sh's way)
 #   cds-arena  cds with MALLOC_ARENA_MAX=2 (the Dockerfile's and run.sh's environment)
 # The archive is made once by a --warmup boot with -XX:ArchiveClassesAtExit (deploys the WAR against
-# the same Redis, then exits). Boot = process start to the first 200 of GET /api/products/PRODUCTS
+# the same Redis, then exits); the warm-up also registers the WAR in the launcher root, so launcher
+# boots are given no --deploy (a second deployment of it at / never answers). Boot = process start to the first 200 of GET /api/products/PRODUCTS
 # (polled every 100 ms); then LOAD s of wrk (hot GETs, then pings) and the resident set (RSS) after.
 # With NMT=1 the last cds-arena boot also runs with -XX:NativeMemoryTracking=summary and prints
 # where its memory is. Bounded: every run has a duration; everything started here stops on exit.
@@ -56,14 +57,14 @@ boot() { # variant round
   local variant=$1 port t0 ms rss extra=() env=() cmd
   port=$(free_port)
   case $variant in
-    plain) cmd=(-jar "$micro_jar" --rootdir "$work/fresh-$2") ;;
+    plain) cmd=(-jar "$micro_jar" --rootdir "$work/fresh-$2" --deploy target/larder.war) ;;
     launcher) cmd=(-jar "$root/launch-micro.jar") ;;
     cds) cmd=(-XX:SharedArchiveFile="$jsa" -jar "$root/launch-micro.jar") ;;
     cds-arena) cmd=(-XX:SharedArchiveFile="$jsa" -jar "$root/launch-micro.jar"); env=(MALLOC_ARENA_MAX=2)
       if [ "$NMT" = 1 ] && [ "$2" = "$ROUNDS" ]; then extra=(-XX:NativeMemoryTracking=summary); fi ;;
   esac
   t0=$(date +%s%N)
-  env "${env[@]}" java "${opts[@]}" "${extra[@]}" "${cmd[@]}" --deploy target/larder.war "${args[@]}" --port "$port" \
+  env "${env[@]}" java "${opts[@]}" "${extra[@]}" "${cmd[@]}" "${args[@]}" --port "$port" \
     --prebootcommandfile "$work/preboot.txt" > "$work/$variant-$2.log" 2>&1 &
   app=$!
   for _ in $(seq 1 1200); do
