@@ -46,16 +46,21 @@ public final class RedisCluster implements AutoCloseable {
         return ports;
     }
 
-    /** The port of every master. */
+    /**
+     * The port of every master that serves slots. A node told to replicate shows as a master without
+     * slots until the gossip about it reaches the node asked, so a master is only one with slots.
+     */
     public List<Integer> masters() throws IOException, InterruptedException {
-        return nodes().entrySet().stream().filter(e -> e.getValue().contains("master")).map(Map.Entry::getKey).sorted().toList();
+        return nodes().entrySet().stream().filter(e -> e.getValue().contains("master") && e.getValue().contains("slots"))
+                .map(Map.Entry::getKey).sorted().toList();
     }
 
-    /** Port → flags (myself,master / slave ...), as CLUSTER NODES tells. */
+    /** Port → flags (myself,master / slave ...), plus " slots" if it serves any, as CLUSTER NODES tells. */
     private Map<Integer, String> nodes() throws IOException, InterruptedException {
         String text = cli(ports.get(0), "cluster", "nodes");
         return text.lines().map(l -> l.split(" ")).collect(Collectors.toMap(
-                f -> Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1, f[1].indexOf('@'))), f -> f[2]));
+                f -> Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1, f[1].indexOf('@'))),
+                f -> f[2] + (f.length > 8 ? " slots" : "")));
     }
 
     /** A command on one node ({@code redis-cli -p port ...}), its raw output. */
