@@ -76,6 +76,9 @@ public class RedisBreaker implements AutoCloseable {
     private final Set<String> loggedCommandErrors = ConcurrentHashMap.newKeySet();
     private volatile long openedAtNanos;
     private volatile CallTimes callTimes = CallTimes.NONE;
+    /** When a call through the breaker last got Redis's answer (nanoTime). */
+    private volatile long lastAnswer = System.nanoTime();
+    private final AtomicBoolean watching = new AtomicBoolean();
 
     /** Told how long each call that reached Redis took (answered, failed or released), by its action. */
     @FunctionalInterface
@@ -108,7 +111,9 @@ public class RedisBreaker implements AutoCloseable {
         }
         long start = System.nanoTime();
         try {
-            return call.get();
+            T value = call.get();
+            lastAnswer = System.nanoTime();
+            return value;
         } catch (RuntimeException e) {
             return failedCall(action, e, fallback);
         } finally {
@@ -140,7 +145,9 @@ public class RedisBreaker implements AutoCloseable {
             if (open.get() && !recovering.get()) {
                 waiting.completeExceptionally(RELEASED); // opened between the check and the registration
             }
-            return waiting.join();
+            T value = waiting.join();
+            lastAnswer = System.nanoTime();
+            return value;
         } catch (CompletionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause == RELEASED) {
@@ -178,6 +185,7 @@ public class RedisBreaker implements AutoCloseable {
         return sent.handle((value, error) -> {
             timed(action, start);
             if (error == null) {
+                lastAnswer = System.nanoTime();
                 return value;
             }
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
@@ -258,6 +266,34 @@ public class RedisBreaker implements AutoCloseable {
             return true;
         }
         return false;
+    }
+
+    /**
+     * While closed, probes Redis every {@code interval} in which no call through the breaker got an
+     * answer, so that an instance whose requests need no Redis (near copies, the response tier,
+     * leased rate-limit permits) still learns of an outage within one Redis timeout plus the
+     * interval, and its next request that does need Redis gets its fallback at once instead of
+     * waiting out the timeout itself. Under traffic the calls themselves are the watch: no probe.
+     */
+    public void watchWhileIdle(java.time.Duration interval) {
+        long nanos = interval.toNanos();
+        prober.scheduleWithFixedDelay(() -> {
+            if (open.get() || System.nanoTime() - lastAnswer < nanos || !watching.compareAndSet(false, true)) {
+                return;
+            }
+            long outage = opened.sum();
+            try {
+                if (probe.getAsBoolean()) {
+                    lastAnswer = System.nanoTime();
+                }
+            } catch (RuntimeException e) {
+                if (RedisFailures.isOutage(e) && opened.sum() == outage) {
+                    failed("watch Redis while idle", e);
+                }
+            } finally {
+                watching.set(false);
+            }
+        }, nanos, nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Runs {@code action} each time the breaker opens. */

@@ -80,6 +80,7 @@ public class RedisConnection {
             RedissonClient redisson = client;
             breaker = new RedisBreaker(() -> "PONG".equals(redisson.getScript(StringCodec.INSTANCE)
                     .eval(RScript.Mode.READ_ONLY, "return 'PONG'", RScript.ReturnType.STRING)), PROBE_INTERVAL);
+            breaker.watchWhileIdle(PROBE_INTERVAL);
         }
         return this;
     }

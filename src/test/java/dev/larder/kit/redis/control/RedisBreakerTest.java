@@ -45,6 +45,48 @@ class RedisBreakerTest {
     }
 
     /**
+     * An instance whose requests need no Redis (near copies, the response tier, leased rate-limit
+     * permits) must still learn of an outage within a Redis timeout or so, or its next request that
+     * needs Redis waits out the timeout itself (FaultsIT: reads 1.5 s into a pause must be quick).
+     */
+    @Test
+    void anIdleInstanceLearnsOfAnOutageWithoutACallOfItsOwnAndABusyOneIsNotProbed() throws Exception {
+        AtomicBoolean down = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+        try (RedisBreaker breaker = new RedisBreaker(() -> {
+            probes.incrementAndGet();
+            if (down.get()) {
+                sleep(200); // the Redis timeout
+                throw new org.redisson.client.RedisTimeoutException("no answer (paused)");
+            }
+            return true;
+        }, Duration.ofMillis(50))) {
+            breaker.watchWhileIdle(Duration.ofMillis(50));
+            long busyUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(400);
+            while (System.nanoTime() < busyUntil) {
+                assertThat(breaker.call("read products", () -> "v", null)).isEqualTo("v");
+                Thread.sleep(5);
+            }
+            // (not zero: on a loaded machine one pause between two answers may outlast an interval)
+            assertThat(probes.get()).as("probes while calls get answers (8 if it probed every interval)").isLessThanOrEqualTo(1);
+
+            Thread.sleep(300);
+            assertThat(probes.get()).as("probes while idle").isPositive();
+            assertThat(breaker.closed()).isTrue();
+
+            down.set(true);
+            long start = System.nanoTime();
+            while (breaker.closed() && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3)) {
+                Thread.sleep(5);
+            }
+            assertThat(breaker.closed()).as("opened by the watch, without a call").isFalse();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("within the timeout plus an interval or so")
+                    .isLessThan(Duration.ofMillis(200 + 50 + 400));
+            assertThat(breaker.call("read products", () -> "v", "fallback")).isEqualTo("fallback");
+        }
+    }
+
+    /**
      * Issue 7, "recovery within 2 s after Redis answers": a probe that started just before Redis came
      * back may still wait out the whole timeout (its connection was being re-established, or a proxy
      * in front of Redis took it and answers nothing). The next probe does not wait for it.
