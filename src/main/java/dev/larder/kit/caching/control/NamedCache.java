@@ -239,49 +239,6 @@ public class NamedCache {
         return stored;
     }
 
-    /**
-     * Like {@link #storeLoaded}, for a miss, without making the caller wait for Redis's answer: the
-     * script is sent, and its answer is dealt with when it comes (the request has its value already;
-     * whether the store landed changes nothing it answers). The value is kept near at once, guarded by
-     * the near cache's epoch like any value read from Redis (an invalidation heard since
-     * {@code nearEpochAtStart} refuses it, one heard later drops it); if the store finds that the lease
-     * no longer holds (a writer broke it), the near copy is dropped too and the lease released, so
-     * the near cache keeps only what Redis took. The answer: whether it was stored.
-     */
-    java.util.concurrent.CompletionStage<Boolean> storeLoadedLater(String field, Stamped loaded, String token,
-                                                                   long nearEpochAtStart) {
-        if (NO_REDIS.equals(token)) {
-            return java.util.concurrent.CompletableFuture.completedFuture(false);
-        }
-        usableNear().ifPresent(n -> n.putIfUnchanged(field, loaded, nearEpochAtStart));
-        String action = "store a loaded value in " + name;
-        return breaker.submit(action, () -> store.storeLoaded(field, loaded, token), false)
-                .exceptionally(error -> notStored(action, error))
-                .thenApply(stored -> {
-                    if (stored) {
-                        statistics.puts.increment();
-                    } else {
-                        near.ifPresent(n -> n.invalidate(field));
-                        breaker.submit("release a lease in " + name, () -> store.release(field, token), false)
-                                .exceptionally(error -> notStored("release a lease in " + name, error));
-                    }
-                    return stored;
-                });
-    }
-
-    /** A call that failed without Redis being unavailable: a codec error is recorded, anything else (a bug) logged. */
-    private boolean notStored(String action, Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                ? error.getCause() : error;
-        if (cause instanceof RedisFailures.CodecError codecError) {
-            codecErrors.record(action, codecError);
-        } else {
-            java.util.logging.Logger.getLogger(NamedCache.class.getName()).log(java.util.logging.Level.SEVERE,
-                    "Could not " + action, cause);
-        }
-        return false;
-    }
-
     /** Stores an early-refreshed value like {@link #storeLoaded}, then tells every instance to drop the old one. */
     boolean storeRefreshed(String field, Stamped fresh, String token) {
         near.ifPresent(n -> n.invalidate(field));

@@ -4,7 +4,6 @@ import dev.larder.kit.redis.control.Stamped;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
@@ -30,10 +29,7 @@ public class SingleFlight {
      * What a flight brought back: the entry found in Redis ({@code cached}, for the caller to count a
      * hit and consider an early refresh), or a value loaded here or by another instance meanwhile.
      */
-    record Landed(Object value, Stamped cached, CompletionStage<Boolean> stored) {
-        Landed(Object value, Stamped cached) {
-            this(value, cached, null);
-        }
+    record Landed(Object value, Stamped cached) {
     }
 
     Landed load(NamedCache cache, String field, Callable<Object> loader) throws Exception {
@@ -63,28 +59,21 @@ public class SingleFlight {
 
     private Landed lead(NamedCache cache, String field, Callable<Object> loader, long deadline, String flight,
                         CompletableFuture<Landed> mine) throws Exception {
-        CompletionStage<Boolean> stored = null;
         try {
             Landed landed = acrossInstances(cache, field, loader, deadline);
-            stored = landed.stored();
             mine.complete(landed);
             return landed;
         } catch (Exception | Error e) {
             mine.completeExceptionally(e);
             throw e;
         } finally {
-            if (stored == null) {
-                flights.remove(flight, mine);
-            } else {
-                // callers that arrive while the store is on its way share the value, instead of finding the lease still held
-                stored.whenComplete((done, error) -> flights.remove(flight, mine));
-            }
+            flights.remove(flight, mine);
         }
     }
 
     /**
      * A miss costs two round trips: one atomic "the entry, or else the lease" and, after the load,
-     * one atomic "store if the lease still holds, and release it", which the caller does not wait for. A caller that finds the lease
+     * one atomic "store if the lease still holds, and release it". A caller that finds the lease
      * taken polls the same way, so it either finds the stored value or, if the holder died, takes
      * over the lease.
      */
@@ -100,7 +89,7 @@ public class SingleFlight {
                 return waited ? new Landed(found.value(), null) : new Landed(found.value(), found);
             }
             if (lookup.token() != null) {
-                return loadAndStore(cache, field, loader, lookup.token(), nearEpoch);
+                return new Landed(loadAndStore(cache, field, loader, lookup.token(), nearEpoch), null);
             }
             if (!waited) {
                 cache.statistics.leaseWaits.increment();
@@ -115,19 +104,15 @@ public class SingleFlight {
         }
     }
 
-    /**
-     * Loads under the lease and sends the store, without waiting for its answer: the store is
-     * atomic and fenced by the lease in Redis whenever it lands, so the caller's answer does not
-     * depend on it (see {@link NamedCache#storeLoadedLater}).
-     */
-    private static Landed loadAndStore(NamedCache cache, String field, Callable<Object> loader, String token,
+    private static Object loadAndStore(NamedCache cache, String field, Callable<Object> loader, String token,
                                        long nearEpoch) throws Exception {
         long start = System.nanoTime();
         Object value = Loads.underLease(cache, field, token, loader);
         if (value == null) {
             cache.release(field, token);
-            return new Landed(null, null);
+            return null;
         }
-        return new Landed(value, null, cache.storeLoadedLater(field, cache.stamp(value, System.nanoTime() - start), token, nearEpoch));
+        cache.storeLoaded(field, cache.stamp(value, System.nanoTime() - start), token, nearEpoch);
+        return value;
     }
 }

@@ -163,36 +163,6 @@ public class RedisBreaker implements AutoCloseable {
         }
     }
 
-    /**
-     * Like {@link #callAsync}, without waiting: the call's answer when it comes, or {@code fallback}
-     * at once if the breaker is open, or when the call finds Redis unavailable (which opens the
-     * breaker, as for any call). A codec error completes it with {@link RedisFailures.CodecError};
-     * anything else that is not about Redis (a bug) completes it with that exception. Whoever
-     * continues from it must not block: it may complete on a Redis client thread.
-     */
-    public <T> CompletionStage<T> submit(String action, Supplier<? extends CompletionStage<T>> call, T fallback) {
-        if (open.get() && !recovering.get()) {
-            shortCircuited.increment();
-            return CompletableFuture.completedFuture(fallback);
-        }
-        long start = System.nanoTime();
-        CompletionStage<T> sent;
-        try {
-            sent = call.get();
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
-        }
-        return sent.handle((value, error) -> {
-            timed(action, start);
-            if (error == null) {
-                lastAnswer = System.nanoTime();
-                return value;
-            }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            return failedCall(action, cause instanceof RuntimeException r ? r : new CompletionException(cause), fallback);
-        });
-    }
-
     /** Reports a call's duration; a fault of the reporter (metrics) never fails the Redis call. */
     private void timed(String action, long startNanos) {
         try {

@@ -98,40 +98,6 @@ class SingleFlightTest {
     }
 
     /**
-     * Issue 10: a miss answers as soon as it has loaded; the store is sent and lands (fenced by the
-     * lease) without the caller waiting for it. Redis is frozen from inside the loader, so the store
-     * reaches a server that answers nothing for 400 ms: the caller has its value long before that,
-     * and the entry is in Redis once the server answers again.
-     */
-    @Test
-    void aMissAnswersWithoutWaitingForItsStore() throws Exception {
-        CacheSettings settings = Node.settings(Duration.ofMinutes(1), 0, Duration.ofSeconds(5), Duration.ofSeconds(5), false);
-        NamedCache onA = a.cache(cacheName, settings);
-        a.get(onA, "warm-up", () -> "value"); // loads the scripts into Redis's script cache
-        long start = System.nanoTime();
-        Object loaded;
-        long answeredMillis;
-        try {
-            loaded = a.get(onA, "slow store", () -> {
-                redis.pause();
-                return "loaded";
-            });
-            answeredMillis = (System.nanoTime() - start) / 1_000_000;
-            Thread.sleep(400);
-        } finally {
-            redis.resume();
-        }
-        assertThat(loaded).isEqualTo("loaded");
-        assertThat(answeredMillis).as("answered while the store waited in a frozen Redis").isLessThan(300);
-        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        while (onA.readRemote(onA.field("slow store")) == null && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(onA.readRemote(onA.field("slow store"))).as("the store landed after the answer").isNotNull();
-        assertThat(a.breaker.closed()).as("no call timed out").isTrue();
-    }
-
-    /**
      * A versioned cache keeps its version in memory while the bus vouches for it, so a hit costs one
      * round trip; an invalidate-all on another instance ends the kept version as soon as the bus
      * brings it, and the old entries are never served after that.
