@@ -32,7 +32,7 @@
  * {@link dev.larder.kit.redis.control.RedisBreaker} is shared by every Redis user: the first outage
  * opens it and is logged once with its cause; from then on every caller gets its fallback at once and
  * background probes (a new one every 250 ms even while earlier ones still wait for the timeout; never
- * a request) close it when Redis answers. While it is closed and no call got an answer for 250 ms
+ * a request) close it when Redis answers. While it is closed and no call got an answer for 100 ms
  * (an instance whose requests are answered from near copies, the response tier or leased
  * rate-limit permits makes no Redis call), the same probe watches Redis in the background, so an
  * outage opens the breaker within one timeout and an interval even on an idle instance, and its

@@ -28,6 +28,8 @@ public class RedisConnection {
 
     private static final Logger LOG = Logger.getLogger(RedisConnection.class.getName());
     static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
+    /** How long the breaker goes without an answer from Redis before it probes by itself (see RedisBreaker.watchWhileIdle). */
+    static final Duration WATCH_INTERVAL = Duration.ofMillis(100);
 
     @Inject
     RedisConnectionEvents events;
@@ -80,7 +82,7 @@ public class RedisConnection {
             RedissonClient redisson = client;
             breaker = new RedisBreaker(() -> "PONG".equals(redisson.getScript(StringCodec.INSTANCE)
                     .eval(RScript.Mode.READ_ONLY, "return 'PONG'", RScript.ReturnType.STRING)), PROBE_INTERVAL);
-            breaker.watchWhileIdle(PROBE_INTERVAL);
+            breaker.watchWhileIdle(WATCH_INTERVAL);
         }
         return this;
     }
