@@ -231,7 +231,13 @@ public class RedisBreaker implements AutoCloseable {
             opened.increment();
             LOG.log(Level.WARNING, message.get(), cause);
             inFlight.forEach(waiting -> waiting.completeExceptionally(RELEASED));
-            onOpen.forEach(Runnable::run);
+            onOpen.forEach(action -> {
+                try {
+                    action.run();
+                } catch (RuntimeException e) { // the probes must start whatever a listener does
+                    LOG.log(Level.WARNING, "A listener of the Redis breaker failed when it opened", e);
+                }
+            });
             probes = prober.scheduleWithFixedDelay(this::startProbe, probeMillis, probeMillis, TimeUnit.MILLISECONDS);
             return true;
         }
@@ -258,7 +264,7 @@ public class RedisBreaker implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 if (RedisFailures.isOutage(e) && opened.sum() == outage) {
-                    failed("watch Redis while idle", e);
+                    failed("watch Redis while idle", e); // never throws: a scheduled task that throws is not run again
                 }
             } finally {
                 watching.set(false);

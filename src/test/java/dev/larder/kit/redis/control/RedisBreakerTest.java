@@ -44,6 +44,22 @@ class RedisBreakerTest {
         }
     }
 
+    /** A listener that throws when the breaker opens must not stop the probes (the breaker would stay open for good). */
+    @Test
+    void aFailingListenerDoesNotKeepTheBreakerOpen() throws Exception {
+        try (RedisBreaker breaker = new RedisBreaker(() -> true, Duration.ofMillis(20))) {
+            breaker.whenOpened(() -> {
+                throw new IllegalStateException("a listener's bug");
+            });
+            breaker.failed("a test", new org.redisson.client.RedisTimeoutException("no answer"));
+            long start = System.nanoTime();
+            while (!breaker.closed() && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2)) {
+                Thread.sleep(5);
+            }
+            assertThat(breaker.closed()).as("closed by a probe").isTrue();
+        }
+    }
+
     /**
      * An instance whose requests need no Redis (near copies, the response tier, leased rate-limit
      * permits) must still learn of an outage within a Redis timeout or so, or its next request that
