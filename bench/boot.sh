@@ -21,10 +21,8 @@ ROUNDS=${ROUNDS:-3}
 PRODUCTS=${PRODUCTS:-1000}
 LOAD=${LOAD:-10}
 NMT=${NMT:-1}
-if [ -f target/larder.war ] && [ -n "$(find src pom.xml -newer target/larder.war -type f | head -n 1)" ]; then
-  mvn -B -q package -DskipTests
-fi
 . bench/lib.sh
+rebuild_if_stale
 redis_port=$(free_port)
 start_redis "$redis_port"
 app=""

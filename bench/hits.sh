@@ -36,10 +36,8 @@ PRODUCTS=${PRODUCTS:-1000}
 HOT=${HOT:-1000}
 KEYS=${KEYS:-32}
 PROFILE=${PROFILE:-1}
-if [ -f target/larder.war ] && [ -n "$(find src pom.xml -newer target/larder.war -type f | head -n 1)" ]; then
-  mvn -B -q package -DskipTests
-fi
 . bench/lib.sh
+rebuild_if_stale
 
 declare -A port pid redis booted
 instances=(bare sessions full)

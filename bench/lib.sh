@@ -1,6 +1,12 @@
 # Shared by the bench scripts (sourced): tools, the Payara Micro jar, free ports, a private Redis.
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 [ -f target/larder.war ] || mvn -B -q package -DskipTests
+# Rebuilds the WAR when a source is newer than it (scripts that compare figures across commits call it).
+rebuild_if_stale() {
+  if [ -n "$(find src pom.xml -newer target/larder.war -type f | head -n 1)" ]; then
+    mvn -B -q package -DskipTests
+  fi
+}
 micro_jar=$(find "$HOME/.m2/repository/fish/payara/extras/payara-micro" -name 'payara-micro-6*.jar' | sort | tail -n 1)
 work=$(mktemp -d /tmp/larder-bench.XXXX)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
