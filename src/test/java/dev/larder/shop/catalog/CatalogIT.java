@@ -39,6 +39,27 @@ class CatalogIT extends TwoInstances {
         assertThat(Redis.cached("products", String.valueOf(id))).contains("\"@type\":\"dev.larder.shop.catalog.entity.Product\"");
     }
 
+    /**
+     * A miss outside a transaction reads the row with plain JDBC (ProductReads), a write answers with
+     * what JPA wrote: both must show the same product, field for field, with the same ETag (the
+     * timestamp read back from the column as the entity wrote it).
+     */
+    @Test
+    void aMissReadsTheProductAsTheWriteShowedIt() throws Exception {
+        long id = Fixtures.create(a, "pantry");
+        HttpResponse<String> put = a.json("PUT", "/api/products/" + id, Fixtures.draft(Fixtures.sku(id), "Read back", 1234, "pantry"));
+        assertThat(put.statusCode()).isEqualTo(200);
+        assertThat(Redis.cached("products", String.valueOf(id))).isNull();
+        double readsBefore = a.metric("larder_catalog_product_reads_total");
+
+        HttpResponse<String> get = a.get("/api/products/" + id);
+
+        assertThat(get.statusCode()).isEqualTo(200);
+        assertThat(a.metric("larder_catalog_product_reads_total") - readsBefore).as("a miss").isEqualTo(1);
+        assertThat(Api.parse(get.body())).isEqualTo(Api.parse(put.body()));
+        assertThat(get.headers().firstValue("ETag")).isPresent().isEqualTo(put.headers().firstValue("ETag"));
+    }
+
     @Test
     void noSecondCacheSitsBehindRedis() throws Exception {
         long id = Fixtures.create(a, "pantry");

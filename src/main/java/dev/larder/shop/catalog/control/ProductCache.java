@@ -20,7 +20,7 @@ public class ProductCache {
     public static final String NAME = "products";
 
     @Inject
-    Products products;
+    ProductReads products;
 
     /** The product, from the cache or else the database; null (not cached) when there is none. */
     @CacheResult

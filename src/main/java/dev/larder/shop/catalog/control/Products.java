@@ -47,13 +47,11 @@ public class Products {
     ProductPages pages;
 
     /**
-     * The product, or null. Counted, so that tests and operators see how often the cache misses reach
-     * the database. A read joins a caller's transaction but never starts one (a JTA begin and commit
-     * around one {@code SELECT} is most of a miss's database cost).
+     * The product, or null: the read of a cache miss inside a transaction ({@link ProductReads}, which
+     * counts it; outside one it reads with plain JDBC). Joins the caller's transaction, so it sees what
+     * that transaction wrote and has not flushed yet.
      */
     @Transactional(Transactional.TxType.SUPPORTS)
-    @Counted(name = "larder.catalog.product.reads", absolute = true, unit = MetricUnits.NONE,
-            description = "Products read from the database by id")
     public Product find(long id) {
         ProductRow row = em.find(ProductRow.class, id);
         return row == null ? null : row.toProduct();
