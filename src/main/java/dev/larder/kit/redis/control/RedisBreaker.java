@@ -61,6 +61,9 @@ public class RedisBreaker implements AutoCloseable {
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     /** Probes waiting for Redis at once, at most: one timeout's worth of probe intervals is enough. */
     static final int MAX_PROBES = 4;
+    /** The resolution of {@link #lastAnswer}: a tenth of the idle watch's interval. */
+    static final long ANSWER_TICK_MILLIS = 10;
+    private static final long ANSWER_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(ANSWER_TICK_MILLIS);
 
     private final ScheduledExecutorService prober = Executors.newScheduledThreadPool(MAX_PROBES + 1, r -> {
         Thread thread = new Thread(r, "larder-redis-breaker-probe");
@@ -76,7 +79,7 @@ public class RedisBreaker implements AutoCloseable {
     private final Set<String> loggedCommandErrors = ConcurrentHashMap.newKeySet();
     private volatile long openedAtNanos;
     private volatile CallTimes callTimes = CallTimes.NONE;
-    /** When a call through the breaker last got Redis's answer (nanoTime). */
+    /** When a call through the breaker last got Redis's answer (nanoTime), to within {@value #ANSWER_TICK_MILLIS} ms. */
     private volatile long lastAnswer = System.nanoTime();
     private final AtomicBoolean watching = new AtomicBoolean();
 
@@ -112,7 +115,7 @@ public class RedisBreaker implements AutoCloseable {
         long start = System.nanoTime();
         try {
             T value = call.get();
-            lastAnswer = System.nanoTime();
+            answered();
             return value;
         } catch (RuntimeException e) {
             return failedCall(action, e, fallback);
@@ -146,7 +149,7 @@ public class RedisBreaker implements AutoCloseable {
                 waiting.completeExceptionally(RELEASED); // opened between the check and the registration
             }
             T value = waiting.join();
-            lastAnswer = System.nanoTime();
+            answered();
             return value;
         } catch (CompletionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -160,6 +163,18 @@ public class RedisBreaker implements AutoCloseable {
         } finally {
             inFlight.remove(waiting);
             timed(action, start);
+        }
+    }
+
+    /**
+     * Notes that a call got an answer, for the idle watch. Written at most once per
+     * {@value #ANSWER_TICK_MILLIS} ms: every request thread writing the same field on every call would
+     * bounce its cache line between cores for a clock the watch reads with 100 ms granularity.
+     */
+    private void answered() {
+        long now = System.nanoTime();
+        if (now - lastAnswer > ANSWER_TICK_NANOS) {
+            lastAnswer = now;
         }
     }
 
