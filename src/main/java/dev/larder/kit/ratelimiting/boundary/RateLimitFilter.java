@@ -124,7 +124,7 @@ public class RateLimitFilter extends HttpFilter {
         Optional<Policy> policy = client.policy().flatMap(policies::named).or(() -> route);
         Decision decision = limiter.decideLocally(policy.get(), client.id());
         if (decision == null) {
-            decision = breaker.callAsync("decide a rate limit", () -> limiter.decideAsync(policy.get(), client.id()), null);
+            decision = breaker.callAsync("decide a rate limit", () -> limiter.decideRemotely(policy.get(), client.id()), null);
         }
         if (decision == null) {
             unavailable.inc();

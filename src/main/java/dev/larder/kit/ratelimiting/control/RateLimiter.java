@@ -175,24 +175,29 @@ public class RateLimiter implements AutoCloseable {
     /** One admission decision; throws if Redis cannot decide (the caller picks fail-open or closed). */
     public Decision decide(Policy policy, String client) {
         Decision local = decideLocally(policy, client);
-        return local != null ? local : decideAsync(policy, client).toCompletableFuture().join();
+        return local != null ? local : decideRemotely(policy, client).toCompletableFuture().join();
+    }
+
+    /** One admission decision, as a future (so that a circuit breaker can stop waiting for it). */
+    public CompletionStage<Decision> decideAsync(Policy policy, String client) {
+        Decision local = decideLocally(policy, client);
+        return local != null ? CompletableFuture.completedFuture(local) : decideRemotely(policy, client);
     }
 
     /**
-     * The decision this instance can make without Redis — a permit of the client's lease, or a
-     * refusal it remembers — or null when Redis must decide.
+     * The first half of a decision: counts the request towards the client's demand (which sizes its
+     * leases) and answers if this instance can without Redis — a permit of the client's lease, or a
+     * refusal it remembers; null when Redis must decide: then {@link #decideRemotely}, once.
      */
     public Decision decideLocally(Policy policy, String client) {
         String key = PREFIX + policy.name() + ":" + client;
-        Client state = clients.get(key);
-        if (state != null) {
-            synchronized (state) {
-                state.demand(nanos.getAsLong());
-                if (state.take(nanos.getAsLong())) {
-                    fromLease.increment();
-                    return new Decision(policy, true, state.remaining(), state.reset);
-                }
-                state.undemand();
+        Client state = state(policy, key);
+        synchronized (state) {
+            long now = nanos.getAsLong();
+            state.demand(now);
+            if (state.take(now)) {
+                fromLease.increment();
+                return new Decision(policy, true, state.remaining(), state.reset);
             }
         }
         long refused = refusals.refusedMillis(key);
@@ -203,23 +208,16 @@ public class RateLimiter implements AutoCloseable {
         return null;
     }
 
-    /** One admission decision, as a future (so that a circuit breaker can stop waiting for it). */
-    public CompletionStage<Decision> decideAsync(Policy policy, String client) {
-        String key = PREFIX + policy.name() + ":" + client;
-        long refused = refusals.refusedMillis(key);
-        if (refused > 0) {
-            fromMemory.increment();
-            return CompletableFuture.completedFuture(new Decision(policy, false, 0, refused));
-        }
-        Client state = clients.computeIfAbsent(key, k -> new Client(policy, k));
-        if (clients.size() > MAX_CLIENTS) {
-            forgetIdle();
-        }
+    /**
+     * The second half, after {@link #decideLocally} answered null for the same request: joins the
+     * client's next script call (one call decides every request waiting for it), unless a lease came
+     * in meanwhile and still has a permit.
+     */
+    public CompletionStage<Decision> decideRemotely(Policy policy, String client) {
+        Client state = state(policy, PREFIX + policy.name() + ":" + client);
         CompletableFuture<Decision> decision = new CompletableFuture<>();
         synchronized (state) {
-            long now = nanos.getAsLong();
-            state.demand(now);
-            if (state.take(now)) {
+            if (state.take(nanos.getAsLong())) {
                 fromLease.increment();
                 return CompletableFuture.completedFuture(new Decision(policy, true, state.remaining(), state.reset));
             }
@@ -229,6 +227,17 @@ public class RateLimiter implements AutoCloseable {
             }
         }
         return decision;
+    }
+
+    private Client state(Policy policy, String key) {
+        Client state = clients.get(key);
+        if (state == null) {
+            state = clients.computeIfAbsent(key, k -> new Client(policy, k));
+            if (clients.size() > MAX_CLIENTS) {
+                forgetIdle();
+            }
+        }
+        return state;
     }
 
     /** Script calls made since start (each decides one or more requests, or gives back a lease). */
@@ -486,10 +495,6 @@ public class RateLimiter implements AutoCloseable {
                 recentSince = now;
             }
             recent++;
-        }
-
-        void undemand() {
-            recent--; // counted again by decideAsync
         }
 
         int leaseWanted() {
