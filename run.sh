@@ -74,10 +74,8 @@ if [ "${LARDER_CDS:-true}" = true ]; then
   if [ ! -s "$cds/larder.jsa" ] || [ target/larder.war -nt "$cds/larder.jsa" ]; then
     echo "Making a class-data-sharing archive in $cds (one boot that deploys and exits; once per build)"
     rm -rf "$cds" && mkdir -p "$cds"
-    java -jar "$micro_jar" --rootdir "$cds/root" --outputlauncher > "$cds/warmup.log" 2>&1
-    timeout 300 java "${jvm_options[@]}" -XX:ArchiveClassesAtExit="$cds/larder.jsa" -jar "$cds/root/launch-micro.jar" \
-      --deploy target/larder.war "${micro_args[@]}" --port "$PORT" --warmup >> "$cds/warmup.log" 2>&1 || true
-    if ! grep -q "ready in" "$cds/warmup.log" || [ ! -s "$cds/larder.jsa" ]; then
+    . server-config/cds.sh
+    if ! cds_archive "$micro_jar" "$cds/root" "$cds/larder.jsa" "$cds/warmup.log" target/larder.war --port "$PORT"; then
       echo "The warm-up boot failed (see $cds/warmup.log): booting the plain jar"
       rm -f "$cds/larder.jsa"
     fi

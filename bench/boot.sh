@@ -7,10 +7,10 @@
 #   plain      java -jar payara-micro.jar, a fresh --rootdir (Payara unpacks itself): bench/ and the ITs
 #   launcher   a persistent root dir's launch-micro.jar (--outputlauncher): nothing unpacked at boot
 #   cds        the launcher with a dynamic CDS archive of the classes a boot loads (run.sh's way)
-#   cds-arena  cds with MALLOC_ARENA_MAX=2 (the Dockerfile's and run.sh's environment)
-# The archive is made once by a --warmup boot with -XX:ArchiveClassesAtExit (deploys the WAR against
-# the same Redis, then exits); the warm-up also registers the WAR in the launcher root, so launcher
-# boots are given no --deploy (a second deployment of it at / never answers). Boot = process start to the first 200 of GET /api/products/PRODUCTS
+#   cds-arena  cds with MALLOC_ARENA_MAX=2 (glibc's arenas capped; measured here, not used by run.sh or the Dockerfile)
+# The archive is made once, as run.sh makes it (server-config/cds.sh: a --warmup boot with
+# -XX:ArchiveClassesAtExit that deploys the WAR against the same Redis, then exits); the warm-up also
+# registers the WAR in the launcher root, so launcher boots are given no --deploy. Boot = process start to the first 200 of GET /api/products/PRODUCTS
 # (polled every 100 ms); then LOAD s of wrk (hot GETs, then pings) and the resident set (RSS) after.
 # With NMT=1 the last cds-arena boot also runs with -XX:NativeMemoryTracking=summary and prints
 # where its memory is. Bounded: every run has a duration; everything started here stops on exit.
@@ -44,11 +44,10 @@ jsa="$work/larder.jsa"
 echo "# Larder boot and memory: plain vs launcher vs CDS vs CDS + MALLOC_ARENA_MAX=2"
 echo "# $(machine), $(java -version 2>&1 | head -1), load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src server-config || echo ' (with uncommitted changes)'), H2, $PRODUCTS products, $ROUNDS rounds, ${LOAD} s hot GETs + ${LOAD} s pings before RSS"
-java -jar "$micro_jar" --rootdir "$root" --outputlauncher > "$work/launcher.log" 2>&1
 started=$(date +%s%N)
-timeout 300 java "${opts[@]}" -XX:ArchiveClassesAtExit="$jsa" -jar "$root/launch-micro.jar" --deploy target/larder.war \
-  "${args[@]}" --port "$(free_port)" --prebootcommandfile "$work/preboot.txt" --warmup > "$work/warmup.log" 2>&1 || true
-grep -q "ready in" "$work/warmup.log" || { tail -20 "$work/warmup.log"; echo "the warm-up boot did not deploy" >&2; exit 1; }
+. server-config/cds.sh
+cds_archive "$micro_jar" "$root" "$jsa" "$work/warmup.log" target/larder.war --port "$(free_port)" \
+  --prebootcommandfile "$work/preboot.txt" || { tail -20 "$work/warmup.log"; echo "the warm-up boot did not deploy" >&2; exit 1; }
 echo "## CDS archive: $(( $(stat -c %s "$jsa") / 1048576 )) MiB, made by a --warmup boot in $(( ($(date +%s%N) - started) / 1000000 )) ms"
 
 boot() { # variant round
