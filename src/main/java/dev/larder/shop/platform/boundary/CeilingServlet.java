@@ -15,12 +15,16 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * that writes a fixed 360-byte product JSON with an {@code ETag}, no JAX-RS, no CDI, no JSON
  * serialisation. It exists only when {@code larder.bench.ceiling-servlet=true} (default false): the
  * {@link Registration} listener adds it to the context at start, so a production WAR serves nothing
- * there (404). It is mapped outside {@code /api}, so the session filter never sees it; the rate
- * limiter (mapped to every path) does, when it is on.
+ * there (404). At {@value #PATH} it is outside {@code /api}: the session filter and the response tier
+ * never see it, and the rate limiter (mapped to every path) lets it through at once (no policy covers
+ * it). The same servlet also answers at {@value #BEHIND_FILTERS}, where every filter of Larder's runs
+ * as for any API request (a rate-limit decision, the response tier's pass, the session wrappers): the
+ * two paths in one JVM give what Larder's filters cost a no-op request ({@code bench/filter-cost.sh}).
  */
 public class CeilingServlet extends HttpServlet {
 
     static final String PATH = "/bench/ceiling";
+    static final String BEHIND_FILTERS = "/api/bench/ceiling";
     static final String FLAG = "larder.bench.ceiling-servlet";
     static final byte[] PRODUCT = ("{\"id\":42,\"sku\":\"demo-000042\",\"name\":\"Demo product 42, a jar of plum jam\","
             + "\"description\":\"A fixed answer of the size of a product, for the servlet ceiling of the benchmarks;"
@@ -46,7 +50,7 @@ public class CeilingServlet extends HttpServlet {
             boolean on = ConfigProvider.getConfig(CeilingServlet.class.getClassLoader())
                     .getOptionalValue(FLAG, Boolean.class).orElse(false);
             if (on) {
-                event.getServletContext().addServlet("bench-ceiling", CeilingServlet.class).addMapping(PATH);
+                event.getServletContext().addServlet("bench-ceiling", CeilingServlet.class).addMapping(PATH, BEHIND_FILTERS);
             }
         }
     }
