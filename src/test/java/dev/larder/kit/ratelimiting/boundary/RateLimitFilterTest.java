@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.larder.kit.metrics.control.MirroredCounters;
 import dev.larder.kit.redis.control.RedisBreaker;
+import dev.larder.testing.RecordedResponse;
 import dev.larder.testing.RedisServer;
-import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -134,43 +131,21 @@ class RateLimitFilterTest {
 
     /** What the filter answered, and whether the request reached the application. */
     static final class Answer {
-        final ByteArrayOutputStream body = new ByteArrayOutputStream();
-        final Map<String, String> headers = new HashMap<>();
-        int status = 200;
-        String contentType;
+        final RecordedResponse recorded = new RecordedResponse();
+        final HttpServletResponse response = recorded.response;
+        final Map<String, String> headers = recorded.headers;
         boolean passed;
-        final HttpServletResponse response = (HttpServletResponse) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[]{HttpServletResponse.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "setStatus" -> {
-                        status = (int) args[0];
-                        yield null;
-                    }
-                    case "setContentType" -> {
-                        contentType = (String) args[0];
-                        yield null;
-                    }
-                    case "setHeader" -> headers.put((String) args[0], (String) args[1]);
-                    case "getOutputStream" -> new ServletOutputStream() {
-                        @Override
-                        public void write(int b) {
-                            body.write(b);
-                        }
 
-                        @Override
-                        public boolean isReady() {
-                            return true;
-                        }
+        int status() {
+            return recorded.status;
+        }
 
-                        @Override
-                        public void setWriteListener(WriteListener listener) {
-                            throw new UnsupportedOperationException();
-                        }
-                    };
-                    default -> null;
-                });
+        String contentType() {
+            return recorded.contentType;
+        }
 
         JsonNode problem() throws Exception {
-            return new ObjectMapper().readTree(body.toByteArray());
+            return recorded.json();
         }
     }
 
@@ -194,8 +169,8 @@ class RateLimitFilterTest {
             Answer answer = send(filter, request(address, "/api/ping", Map.of("X-API-Key", "made-up-" + UUID.randomUUID())));
 
             assertThat(answer.passed).as("the application never saw it").isFalse();
-            assertThat(answer.status).isEqualTo(401);
-            assertThat(answer.contentType).isEqualTo("application/problem+json");
+            assertThat(answer.status()).isEqualTo(401);
+            assertThat(answer.contentType()).isEqualTo("application/problem+json");
             assertThat(answer.headers).containsEntry("WWW-Authenticate", "ApiKey header=\"X-API-Key\"");
             assertThat(answer.problem().path("status").asInt()).isEqualTo(401);
             assertThat(answer.problem().path("detail").asText()).contains("X-API-Key");
@@ -220,7 +195,7 @@ class RateLimitFilterTest {
             assertThat(limiterKeys("default:key:" + sha256(KNOWN).substring(0, 32))).as("counted under the key's hash").isEqualTo(1);
             assertThat(send(filter, known).passed).isTrue();
             Answer third = send(filter, known);
-            assertThat(third.status).as("the default policy's limit, 2").isEqualTo(429);
+            assertThat(third.status()).as("the default policy's limit, 2").isEqualTo(429);
             assertThat(send(filter, request("198.51.100.8", "/api/ping", Map.of())).passed)
                     .as("the same address without the key is another client").isTrue();
         }
@@ -264,7 +239,7 @@ class RateLimitFilterTest {
             assertThat(send(filter, request(address, "/api/ping", Map.of())).passed).as("the address itself was never counted").isTrue();
             assertThat(limiterKeys("default:sub:" + sha256(alice).substring(0, 32))).isEqualTo(1);
             assertThat(send(filter, request(address, "/api/ping", Map.of(), () -> "someone")).passed).isTrue();
-            assertThat(send(filter, request(address, "/api/ping", Map.of())).status)
+            assertThat(send(filter, request(address, "/api/ping", Map.of())).status())
                     .as("a principal that is no token counted against the address: its second admission").isEqualTo(429);
         }
     }

@@ -3,15 +3,12 @@ package dev.larder.kit.sessions.boundary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.larder.kit.redis.control.CodecErrors;
 import dev.larder.kit.redis.control.RedisBreaker;
+import dev.larder.testing.RecordedResponse;
 import dev.larder.testing.RedisServer;
-import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,62 +26,13 @@ import org.redisson.api.RedissonClient;
  */
 class SessionFilterTest {
 
-    /** A servlet response that records what is set and written; it never commits (everything stays buffered). */
-    static final class Recorded {
-        final ByteArrayOutputStream body = new ByteArrayOutputStream();
-        final Map<String, String> headers = new HashMap<>();
-        int status = 200;
-        String contentType;
-        final HttpServletResponse response = (HttpServletResponse) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[]{HttpServletResponse.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "setStatus" -> {
-                        status = (int) args[0];
-                        yield null;
-                    }
-                    case "setContentType" -> {
-                        contentType = (String) args[0];
-                        yield null;
-                    }
-                    case "setHeader" -> headers.put((String) args[0], (String) args[1]);
-                    case "reset" -> {
-                        body.reset();
-                        headers.clear();
-                        status = 200;
-                        contentType = null;
-                        yield null;
-                    }
-                    case "isCommitted" -> false;
-                    case "getOutputStream" -> stream();
-                    default -> null;
-                });
-
-        ServletOutputStream stream() {
-            return new ServletOutputStream() {
-                @Override
-                public void write(int b) {
-                    body.write(b);
-                }
-
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                public void setWriteListener(WriteListener listener) {
-                    throw new UnsupportedOperationException();
-                }
-            };
-        }
-    }
-
     @Test
     void redisFailingWhenTheServletOpensTheBodyAnswers503ProblemJson() throws Exception {
         try (RedisServer redis = RedisServer.start(); RedisBreaker breaker = new RedisBreaker(() -> true, Duration.ofMinutes(10))) {
             RedissonClient client = redis.client("dev.larder.", "java.lang.");
             try {
                 SessionFilter filter = filter(client, breaker, new CodecErrors());
-                Recorded recorded = new Recorded();
+                RecordedResponse recorded = new RecordedResponse();
 
                 filter.doFilter(request(), recorded.response, (req, res) -> {
                     ((HttpServletRequest) req).getSession().setAttribute("cart:1", 1);
@@ -102,7 +50,7 @@ class SessionFilterTest {
                 assertThat(recorded.status).isEqualTo(503);
                 assertThat(recorded.contentType).isEqualTo("application/problem+json");
                 assertThat(recorded.headers).doesNotContainKey("Location");
-                JsonNode problem = new ObjectMapper().readTree(recorded.body.toByteArray());
+                JsonNode problem = recorded.json();
                 assertThat(problem.path("status").asInt()).isEqualTo(503);
                 assertThat(problem.path("detail").asText()).contains("Sessions are unavailable");
             } finally {
@@ -118,7 +66,7 @@ class SessionFilterTest {
             try {
                 CodecErrors codecErrors = new CodecErrors();
                 SessionFilter filter = filter(client, breaker, codecErrors);
-                Recorded recorded = new Recorded();
+                RecordedResponse recorded = new RecordedResponse();
 
                 filter.doFilter(request(), recorded.response, (req, res) -> {
                     ((HttpServletRequest) req).getSession().setAttribute("lines", java.util.List.of(1, 2)); // immutable: off the allow-list
@@ -131,7 +79,7 @@ class SessionFilterTest {
                 assertThat(recorded.status).isEqualTo(500);
                 assertThat(recorded.contentType).isEqualTo("application/problem+json");
                 assertThat(recorded.headers).doesNotContainKey("Location");
-                JsonNode problem = new ObjectMapper().readTree(recorded.body.toByteArray());
+                JsonNode problem = recorded.json();
                 assertThat(problem.path("status").asInt()).isEqualTo(500);
                 assertThat(problem.path("detail").asText()).contains("could not be saved").doesNotContain("ImmutableCollections");
                 assertThat(codecErrors.total()).isEqualTo(1);
