@@ -23,14 +23,7 @@ LOAD=${LOAD:-10}
 NMT=${NMT:-1}
 . bench/lib.sh
 rebuild_if_stale
-redis_port=$(free_port)
-start_redis "$redis_port"
-app=""
-cleanup() {
-  if [ -n "$app" ]; then kill "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true; fi
-  stop_redis "$redis_port"
-}
-trap cleanup EXIT
+with_own_redis
 # the load comes from one address: a limit no run reaches (the default 100/min would answer 429s,
 # and its window outlives an instance, so that the next boot would wait for it)
 export LARDER_REDIS_ADDRESS="redis://127.0.0.1:$redis_port" LARDER_SHOP_SEED_PRODUCTS=$PRODUCTS LARDER_RATELIMIT_DEFAULT_LIMIT=1000000000

@@ -7,8 +7,10 @@
 # filter handles (the limiter lets a path without a policy through at once), and /api/bench/ceiling,
 # which every Larder filter handles as any API request (a rate-limit decision, the response tier's
 # pass, the session wrappers). Same servlet, same JVM: the difference is the filters. GET /api/ping,
-# Larder's no-op JAX-RS request, is measured beside them as the request the 5 % is taken of.
-# Runs alternate the three paths (rotated each round) after a warm-up; per path, the median req/s and
+# Larder's no-op JAX-RS request, is measured beside them as the request the 5 % is taken of, and so is
+# the hot GET /api/products/42 (a response-tier hit), which gives issue 10's hot-GET ratios (>= 2 x the
+# ping, >= 0.7 x the servlet ceiling) inside one JVM too.
+# Runs alternate the four paths (rotated each round) after a warm-up; per path, the median req/s and
 # the JVM's CPU per request (from /proc). Bounded: fixed-length wrk runs; everything stops on exit.
 #   bench/filter-cost.sh [rounds, default 4] [seconds per run, default 8]
 set -euo pipefail
@@ -17,14 +19,7 @@ ROUNDS=${1:-4}
 SECONDS_PER_RUN=${2:-8}
 . bench/lib.sh
 rebuild_if_stale
-redis_port=$(free_port)
-start_redis "$redis_port"
-app=""
-cleanup() {
-  if [ -n "$app" ]; then kill "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true; fi
-  stop_redis "$redis_port"
-}
-trap cleanup EXIT
+with_own_redis
 port=$(free_port)
 printf '%s\n' 'set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1' \
   'set configs.config.server-config.hazelcast-config-specific-configuration.enabled=false' > "$work/preboot.txt"
@@ -35,7 +30,7 @@ base="http://127.0.0.1:$port"
 for _ in $(seq 1 360); do curl -sf "$base/api/bench/ceiling" >/dev/null 2>&1 && break; sleep 0.5; done
 curl -sf "$base/api/bench/ceiling" >/dev/null || { tail -40 "$work/server.log"; exit 1; }
 
-paths=(/bench/ceiling /api/bench/ceiling /api/ping)
+paths=(/bench/ceiling /api/bench/ceiling /api/ping /api/products/42)
 ticks() { awk '{print $14+$15}' "/proc/$app/stat"; }
 hz=$(getconf CLK_TCK)
 run() { # path seconds -> "req/s cpu_us_per_request non2xx"
@@ -58,8 +53,8 @@ echo "## warm-up (not counted): 3 x 10 s of each path"
 for _ in 1 2 3; do for p in "${paths[@]}"; do run "$p" 10 > /dev/null; done; done
 printf '%-6s %-20s %8s %12s %7s\n' round path "req/s" "CPU us/req" non2xx
 for round in $(seq 1 "$ROUNDS"); do
-  for k in 0 1 2; do
-    p=${paths[$(( (k + round - 1) % 3 ))]}
+  for k in 0 1 2 3; do
+    p=${paths[$(( (k + round - 1) % 4 ))]}
     read -r rps cpu bad <<< "$(run "$p" "$SECONDS_PER_RUN")"
     printf '%-6s %-20s %8s %12s %7s\n' "$round" "$p" "$rps" "$cpu" "$bad"
     printf '%s\t%s\t%s\n' "$p" "$rps" "$cpu" >> "$work/runs.tsv"
@@ -72,11 +67,12 @@ python3 - "$work/runs.tsv" <<'PY'
 import statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
 med = {p: (statistics.median(float(r[1]) for r in rows if r[0] == p), statistics.median(float(r[2]) for r in rows if r[0] == p))
-       for p in ("/bench/ceiling", "/api/bench/ceiling", "/api/ping")}
-bare, behind, ping = med["/bench/ceiling"], med["/api/bench/ceiling"], med["/api/ping"]
+       for p in ("/bench/ceiling", "/api/bench/ceiling", "/api/ping", "/api/products/42")}
+bare, behind, ping, hot = med["/bench/ceiling"], med["/api/bench/ceiling"], med["/api/ping"], med["/api/products/42"]
 print("## medians: " + "; ".join(f"{p} {v[0]:.0f} req/s, {v[1]:.1f} us CPU/req" for p, v in med.items()))
 print(f"filters' CPU per request: {behind[1] - bare[1]:.1f} us = {100 * (behind[1] - bare[1]) / ping[1]:.1f} % of a no-op JAX-RS request's"
       f" ({ping[1]:.1f} us), {100 * (behind[1] - bare[1]) / bare[1]:.1f} % of the bare servlet's")
 print(f"throughput behind the filters / bare: {behind[0] / bare[0]:.2f}; time per request added: {1e6 / behind[0] - 1e6 / bare[0]:.1f} us"
       f" = {100 * (1 / behind[0] - 1 / bare[0]) / (1 / ping[0]):.1f} % of a ping's")
+print(f"hot GET (response-tier hit) / ping: {hot[0] / ping[0]:.2f} (target >= 2); hot GET / plain-servlet ceiling: {hot[0] / bare[0]:.2f} (target >= 0.7)")
 PY

@@ -41,6 +41,15 @@ bench_token() {
 TOKEN=$(bench_token)
 export TOKEN
 
+# A redis-server of the script's own on $redis_port; on exit it is stopped, after the Payara Micro whose
+# pid the script keeps in $app (if any).
+with_own_redis() {
+  redis_port=$(free_port)
+  start_redis "$redis_port"
+  app=""
+  trap 'if [ -n "$app" ]; then kill "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true; fi; stop_redis "$redis_port"' EXIT
+}
+
 # One loopback-only instance (no Hazelcast grid) on a PostgreSQL database and a redis-server of its
 # own, both removed on exit, with N seeded products; sets base, db, redis_port, app_pid.
 #   one_instance_on_postgres SEED_PRODUCTS
