@@ -18,6 +18,10 @@
  * <li>The server accepts a token whose {@code nbf} or {@code iat} lies in the future, and reads only
  * the first of several {@code Authorization} headers:
  * {@link dev.larder.kit.access.boundary.TokenChecks} refuses both.</li>
+ * <li>The server's mechanism runs for every request and looks itself up through a stack walk before
+ * it finds that there is no token: {@link dev.larder.kit.access.boundary.TokenlessRequests}, an
+ * alternative mechanism, answers a request without the token header at once and hands every other
+ * request to the server's mechanism unchanged.</li>
  * </ul>
  * Decisions: no key of our own and no token parsing of our own, so that the verification is the
  * server's, configured the standard way. Without a public key the application still deploys and
