@@ -178,19 +178,13 @@ public class RateLimiter implements AutoCloseable {
         return local != null ? local : decideRemotely(policy, client).toCompletableFuture().join();
     }
 
-    /** One admission decision, as a future (so that a circuit breaker can stop waiting for it). */
-    public CompletionStage<Decision> decideAsync(Policy policy, String client) {
-        Decision local = decideLocally(policy, client);
-        return local != null ? CompletableFuture.completedFuture(local) : decideRemotely(policy, client);
-    }
-
     /**
      * The first half of a decision: counts the request towards the client's demand (which sizes its
      * leases) and answers if this instance can without Redis — a permit of the client's lease, or a
      * refusal it remembers; null when Redis must decide: then {@link #decideRemotely}, once.
      */
     public Decision decideLocally(Policy policy, String client) {
-        String key = PREFIX + policy.name() + ":" + client;
+        String key = key(policy, client);
         Client state = state(policy, key);
         synchronized (state) {
             long now = nanos.getAsLong();
@@ -214,7 +208,7 @@ public class RateLimiter implements AutoCloseable {
      * in meanwhile and still has a permit.
      */
     public CompletionStage<Decision> decideRemotely(Policy policy, String client) {
-        Client state = state(policy, PREFIX + policy.name() + ":" + client);
+        Client state = state(policy, key(policy, client));
         CompletableFuture<Decision> decision = new CompletableFuture<>();
         synchronized (state) {
             if (state.take(nanos.getAsLong())) {
@@ -227,6 +221,11 @@ public class RateLimiter implements AutoCloseable {
             }
         }
         return decision;
+    }
+
+    /** The client's hash in Redis, and its entry here. */
+    private static String key(Policy policy, String client) {
+        return PREFIX + policy.name() + ":" + client;
     }
 
     private Client state(Policy policy, String key) {
@@ -257,7 +256,7 @@ public class RateLimiter implements AutoCloseable {
 
     /** Permits this instance holds in leases for {@code client} and has not handed out. */
     int leased(Policy policy, String client) {
-        Client state = clients.get(PREFIX + policy.name() + ":" + client);
+        Client state = clients.get(key(policy, client));
         if (state == null) {
             return 0;
         }
