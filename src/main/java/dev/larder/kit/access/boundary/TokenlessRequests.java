@@ -53,7 +53,7 @@ public class TokenlessRequests implements HttpAuthenticationMechanism {
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
                                                 HttpMessageContext context) throws AuthenticationException {
-        if (request.getHeader(tokenHeader) == null) {
+        if (!carriesToken(request)) {
             return context.doNothing();
         }
         return server().validateRequest(request, response, context);
@@ -63,7 +63,7 @@ public class TokenlessRequests implements HttpAuthenticationMechanism {
     @Override
     public AuthenticationStatus secureResponse(HttpServletRequest request, HttpServletResponse response,
                                                HttpMessageContext context) throws AuthenticationException {
-        if (request.getHeader(tokenHeader) == null) {
+        if (!carriesToken(request)) {
             return HttpAuthenticationMechanism.super.secureResponse(request, response, context);
         }
         return server().secureResponse(request, response, context);
@@ -71,11 +71,15 @@ public class TokenlessRequests implements HttpAuthenticationMechanism {
 
     @Override
     public void cleanSubject(HttpServletRequest request, HttpServletResponse response, HttpMessageContext context) {
-        if (request.getHeader(tokenHeader) == null) {
+        if (!carriesToken(request)) {
             HttpAuthenticationMechanism.super.cleanSubject(request, response, context);
         } else {
             server().cleanSubject(request, response, context);
         }
+    }
+
+    private boolean carriesToken(HttpServletRequest request) {
+        return request.getHeader(tokenHeader) != null;
     }
 
     /** The server's mechanism (MP-JWT's, added by {@code @LoginConfig(authMethod = "MP-JWT")}): the one that is not this. */
